@@ -1,0 +1,1 @@
+"""Journeys: measure real customer journeys against the journey map a workshop drew."""

@@ -1,0 +1,69 @@
+-- Parse rows of a record-shaped export (CRM, support, survey and generic files): the natural
+-- key, the event time and the required values are named by the object's spec in
+-- pipeline/sources.py and bound as parameters, so one file serves every such object.
+--   $key_paths       JSON pointers of the natural-key fields
+--   $key_names       their column names, for reject messages
+--   $row_hash_key    true: rows without key values are keyed by a hash of the whole row
+--   $required_paths  JSON pointers whose values must be present
+--   $required_names  their column names
+--   $time_path       JSON pointer of the event time, or NULL for objects without one
+--   $time_kind       epoch_s | epoch_ms | local (ISO-8601 with an offset, else naive in $timezone)
+create temp table _parsed as
+with extracted as (
+    select
+        _row,
+        _line,
+        json_type(_line::json) as json_kind,
+        json_extract_string(_line, $key_paths) as key_values,
+        json_extract_string(_line, $required_paths) as required_values,
+        json_extract_string(_line, $time_path) as time_raw
+    from _incoming
+),
+
+fields as (
+    select
+        _row,
+        _line,
+        json_kind,
+        key_values,
+        time_raw,
+        list_position(
+            list_transform(required_values, lambda v: v is null or trim(v) = ''), true
+        ) as missing_required,
+        list_bool_or(list_transform(key_values, lambda v: v is null or trim(v) = ''))
+            as key_incomplete,
+        case $time_kind
+            when 'epoch_s' then epoch_s_to_utc(time_raw)
+            when 'epoch_ms' then epoch_ms_to_utc(time_raw)
+            when 'local' then any_to_utc(time_raw, $timezone)
+        end as occurred_at
+    from extracted
+)
+
+select
+    _row,
+    _line,
+    case
+        when not key_incomplete then to_json(key_values)::varchar
+        when $row_hash_key then 'row:' || md5(_line)
+    end as _natural_key,
+    occurred_at as _occurred_at,
+    case
+        when _line is null or json_kind <> 'OBJECT' then 'line'
+        when missing_required is not null then $required_names[missing_required]
+        when key_incomplete and not $row_hash_key then array_to_string($key_names, ', ')
+        when $time_path is not null and (occurred_at is null or not is_plausible_time(occurred_at))
+            then ltrim($time_path, '/')
+    end as _reject_field,
+    case
+        when _line is null then 'not valid JSON'
+        when json_kind <> 'OBJECT' then 'not a JSON object'
+        when missing_required is not null then 'missing ' || $required_names[missing_required]
+        when key_incomplete and not $row_hash_key
+            then 'missing key value (' || array_to_string($key_names, ', ') || ')'
+        when $time_path is not null and occurred_at is null
+            then 'cannot read time (' || $time_kind || '): ' || coalesce(time_raw, '(empty)')
+        when $time_path is not null and not is_plausible_time(occurred_at)
+            then 'time outside 2000-2100: ' || time_raw
+    end as _reject_reason
+from fields;

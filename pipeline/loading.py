@@ -46,7 +46,13 @@ class LoadResult:
 
 
 def ensure_load_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    sql.run(conn, "raw/create_macros")
     sql.run(conn, "raw/create_load_tables")
+
+
+def ensure_raw_table(conn: duckdb.DuckDBPyConnection, obj: ResolvedObject) -> None:
+    """Create the object's raw table even before any file arrives, so views over it work."""
+    sql.run(conn, "raw/create_raw_table", raw_table=obj.raw_table)
 
 
 def file_sha256(path: Path) -> str:
@@ -86,6 +92,7 @@ def load_file(
 
     loaded_at = (loaded_at or datetime.now(timezone.utc)).replace(tzinfo=None)
     load_id = uuid.uuid4().hex
+    ensure_raw_table(conn, obj)
     conn.execute("begin transaction")
     try:
         structural_rejects = _read_into_incoming(conn, obj, path, fmt)

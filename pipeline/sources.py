@@ -189,6 +189,7 @@ class SourcesConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sources: dict[str, SourceConfig]
+    ignore: list[str] = ["truth/**", "README*"]
     identity: IdentityRules = IdentityRules()
 
     @model_validator(mode="after")
@@ -292,11 +293,21 @@ def resolve(config: SourcesConfig, exports_dir: Path) -> list[ResolvedObject]:
     return resolved
 
 
-def unclaimed_files(objects: list[ResolvedObject], exports_dir: Path) -> list[Path]:
-    """Files in the exports folder that no source object claims (reported, never ignored)."""
+def unclaimed_files(config: SourcesConfig, objects: list[ResolvedObject],
+                    exports_dir: Path) -> list[Path]:
+    """Files in the exports folder that no source object claims and `ignore` does not name.
+
+    They are reported in the load's metadata, so a misnamed export is noticed, not skipped.
+    """
+    if not exports_dir.is_dir():
+        return []
     claimed = {p for obj in objects for p in obj.find_files()}
-    everything = {p for p in exports_dir.rglob("*") if p.is_file()} if exports_dir.is_dir() else set()
-    skip_dirs = {"truth"}
-    return sorted(p for p in everything - claimed
-                  if not skip_dirs.intersection(p.relative_to(exports_dir).parts)
-                  and not fnmatch.fnmatch(p.name, ".*"))
+    unclaimed = []
+    for path in sorted(p for p in exports_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(exports_dir).as_posix()
+        if path in claimed or path.name.startswith("."):
+            continue
+        if any(fnmatch.fnmatch(rel, pattern) for pattern in config.ignore):
+            continue
+        unclaimed.append(path)
+    return unclaimed

@@ -1,15 +1,5 @@
 -- Land one parsed file: rejects first, then first arrivals of new natural keys, then the ledger.
 -- Reads the temp tables `_parsed` (from the object's parse_* file) and `_structural_rejects`.
-create table if not exists {{raw_table}} (
-    _load_id        varchar not null,
-    _file           varchar not null,
-    _row            bigint not null,
-    _loaded_at      timestamp not null,
-    _natural_key    varchar not null,
-    _occurred_at    timestamp,
-    _record         json not null
-);
-
 insert into load_rejects
 select $load_id, $source, $object, $file, _row, _field, _reason, _line, $loaded_at
 from _structural_rejects
@@ -43,7 +33,7 @@ select
 from ranked;
 
 insert into {{raw_table}}
-select $load_id, $file, _row, $loaded_at, _natural_key, _occurred_at, _line::json
+select $load_id, $file, _row, $loaded_at, _natural_key, _occurred_at, _tz_assumed, _line::json
 from _classified
 where _is_new;
 

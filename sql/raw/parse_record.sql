@@ -49,6 +49,10 @@ select
     end as _natural_key,
     occurred_at as _occurred_at,
     case
+        when $time_kind = 'local' and time_raw is not null and not has_utc_offset(time_raw)
+            then $timezone
+    end as _tz_assumed,
+    case
         when _line is null or json_kind <> 'OBJECT' then 'line'
         when missing_required is not null then $required_names[missing_required]
         when key_incomplete and not $row_hash_key then array_to_string($key_names, ', ')

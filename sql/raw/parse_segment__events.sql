@@ -30,6 +30,7 @@ select
     _line,
     message_id as _natural_key,
     occurred_at as _occurred_at,
+    case when not has_utc_offset(timestamp_raw) then $timezone end as _tz_assumed,
     case
         when _line is null or json_kind <> 'OBJECT' then 'line'
         when message_id is null or trim(message_id) = '' then 'messageId'

@@ -36,6 +36,7 @@ select
         concat_ws('|', normalise_email(email), event, timestamp_raw, sg_message_id, url)
     ) as _natural_key,
     occurred_at as _occurred_at,
+    null::varchar as _tz_assumed,
     case
         when _line is null then 'line'
         when json_kind <> 'OBJECT' then 'line'

@@ -3,7 +3,7 @@
 -- the Monday (UTC) of occurred_at, so a week can be deleted and rebuilt on its own.
 create table if not exists events (
     -- keys and lineage
-    event_key               varchar primary key,
+    event_key               varchar not null,
     event_week              date not null,
     source_system           varchar not null,
     source_category         varchar not null,

@@ -1,0 +1,36 @@
+-- Macros shared by the parse_* files and the staging views (stored in the database, so views
+-- that use them keep working in later sessions). Every result is naive UTC
+-- (the session zone is pinned to UTC). NULL means "does not parse"; the parse files reject it.
+create or replace macro epoch_s_to_utc(v) as
+    make_timestamp(cast(round(try_cast(trim(cast(v as varchar)) as double) * 1000000) as bigint));
+
+create or replace macro epoch_ms_to_utc(v) as
+    make_timestamp(cast(round(try_cast(trim(cast(v as varchar)) as double) * 1000) as bigint));
+
+create or replace macro has_utc_offset(v) as
+    regexp_matches(trim(v), '(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$');
+
+-- ISO-8601 with an offset or Z becomes UTC; a naive value is read in `zone`.
+create or replace macro any_to_utc(v, zone) as
+    case
+        when v is null or trim(v) = '' then null
+        when has_utc_offset(v) then try_cast(try_cast(trim(v) as timestamptz) as timestamp)
+        else try_cast(timezone(zone, try_cast(trim(v) as timestamp)) as timestamp)
+    end;
+
+create or replace macro is_plausible_time(ts) as
+    ts >= timestamp '2000-01-01' and ts < timestamp '2100-01-01';
+
+create or replace macro normalise_email(v) as nullif(lower(trim(v)), '');
+
+create or replace macro email_sha256(v) as sha256(normalise_email(v));
+
+create or replace macro event_key(source_system, source_object, source_event_id) as
+    sha256(concat_ws('|', source_system, source_object, source_event_id));
+
+-- Monday (UTC) of the week a time falls in: the partition key of `events`.
+create or replace macro week_of(ts) as cast(date_trunc('week', ts) as date);
+
+-- `Signed Up` -> `signed_up`: the slug used in canonical event types.
+create or replace macro slug(v) as
+    trim(regexp_replace(lower(trim(v)), '[^a-z0-9]+', '_', 'g'), '_');

@@ -1,0 +1,60 @@
+-- One `crm.contact_created` event per HubSpot contact, from its latest exported snapshot.
+create or replace view stg_hubspot__contacts as
+with source as (
+    select * from raw_hubspot__contacts
+),
+
+latest as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by _record ->> 'Record ID'
+        order by try_cast(_record ->> 'Last Modified Date' as timestamp) desc nulls last,
+            _loaded_at desc, _row desc
+    ) = 1
+),
+
+renamed as (
+    select
+        trim(_record ->> 'Record ID') as contact_id,
+        _file as raw_file,
+        _file || ':' || _row as raw_record_locator,
+        _loaded_at as ingested_at,
+        _occurred_at as occurred_at,
+        _record ->> 'Create Date' as occurred_at_raw,
+        _tz_assumed as occurred_at_tz_assumed,
+        normalise_email(_record ->> 'Email') as email_norm,
+        _record ->> 'Lifecycle Stage' as lifecycle_stage,
+        _record ->> 'Persona' as persona,
+        _record ->> 'Original Source' as original_source
+    from latest
+)
+
+select
+    event_key('hubspot', 'contacts', contact_id) as event_key,
+    'hubspot' as source_system,
+    'crm' as source_category,
+    'contacts' as source_object,
+    contact_id as source_event_id,
+    raw_file,
+    raw_record_locator,
+    'crm.contact_created' as event_type,
+    'Create Date' as event_name_raw,
+    occurred_at,
+    occurred_at_raw,
+    occurred_at_tz_assumed,
+    'm' as time_precision,
+    ingested_at,
+    email_norm,
+    sha256(email_norm) as email_sha256,
+    md5(email_norm) as email_md5,
+    contact_id as source_person_id,
+    'hubspot_contact' as source_person_type,
+    'contact' as object_type,
+    contact_id as object_id,
+    'crm' as channel,
+    lifecycle_stage as stage_to,
+    json_object(
+        'persona', persona, 'lifecycle_stage', lifecycle_stage, 'original_source', original_source
+    ) as properties
+from renamed;

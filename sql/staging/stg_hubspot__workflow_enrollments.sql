@@ -1,0 +1,43 @@
+-- A contact enrolled in a HubSpot workflow (an automated sequence, e.g. a nurture series).
+create or replace view stg_hubspot__workflow_enrollments as
+with source as (
+    select * from raw_hubspot__workflow_enrollments
+),
+
+renamed as (
+    select
+        _natural_key as source_event_id,
+        trim(_record ->> 'contact_id') as contact_id,
+        _record ->> 'workflow_id' as workflow_id,
+        _record ->> 'workflow_name' as workflow_name,
+        _file as raw_file,
+        _file || ':' || _row as raw_record_locator,
+        _loaded_at as ingested_at,
+        _occurred_at as occurred_at,
+        _record ->> 'enrolled_at' as occurred_at_raw
+    from source
+)
+
+select
+    event_key('hubspot', 'workflow_enrollments', source_event_id) as event_key,
+    'hubspot' as source_system,
+    'crm' as source_category,
+    'workflow_enrollments' as source_object,
+    source_event_id,
+    raw_file,
+    raw_record_locator,
+    'crm.workflow_enrolled' as event_type,
+    workflow_name as event_name_raw,
+    occurred_at,
+    occurred_at_raw,
+    'ms' as time_precision,
+    ingested_at,
+    contact_id as source_person_id,
+    'hubspot_contact' as source_person_type,
+    'workflow' as object_type,
+    workflow_id as object_id,
+    workflow_id as campaign_id,
+    workflow_name as campaign_name,
+    'crm' as channel,
+    json_object('workflow_name', workflow_name) as properties
+from renamed;

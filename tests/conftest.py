@@ -1,0 +1,49 @@
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipeline.resources import connect
+
+FIXTURE_EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def exports(tmp_path) -> Path:
+    """A private copy of the fixture company's exports, safe to corrupt."""
+    target = tmp_path / "exports"
+    shutil.copytree(FIXTURE_EXPORTS, target)
+    return target
+
+
+@pytest.fixture
+def database(tmp_path) -> Path:
+    return tmp_path / "warehouse" / "journeys.duckdb"
+
+
+@pytest.fixture
+def sources_config() -> Path:
+    return REPO_ROOT / "sources.yaml"
+
+
+@pytest.fixture
+def run(exports, database, sources_config):
+    """Run the whole pipeline over `exports`; returns a function to call (again) and a reader."""
+    from pipeline.cli import run_pipeline
+
+    def _run():
+        return run_pipeline(exports, sources_config, database,
+                            instance=dg.DagsterInstance.ephemeral(), echo=False)
+
+    return _run
+
+
+@pytest.fixture
+def query(database):
+    def _query(sql_text, params=None):
+        with connect(database, read_only=True) as conn:
+            return conn.execute(sql_text, params or []).fetchall()
+
+    return _query

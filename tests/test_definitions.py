@@ -1,0 +1,38 @@
+import dagster as dg
+
+from pipeline.definitions import defs
+from pipeline.partitions import events_weekly_partition
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_names_are_stable():
+    assets = sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
+    assert assets == [
+        "customers", "event_customers", "events", "identifiers", "identity_audit_sources",
+        "identity_edges", "identity_inputs", "person_map", "raw_generic", "raw_hubspot",
+        "raw_segment", "raw_sendgrid", "raw_surveys", "raw_zendesk", "staged_views",
+    ]
+    assert sorted(j.name for j in defs.jobs) == ["ingest_job", "journeys_job"]
+    assert [s.name for s in defs.schedules] == ["journeys_job_schedule"]
+    assert [s.name for s in defs.sensors] == ["inbox_sensor"]
+
+
+def test_weeks_start_on_monday():
+    keys = events_weekly_partition.get_partition_keys()[:3]
+    assert keys == ["2025-01-06", "2025-01-13", "2025-01-20"]
+
+
+def test_weekly_schedule_requests_last_complete_week():
+    schedule = defs.resolve_schedule_def("journeys_job_schedule")
+    assert schedule.cron_schedule == "0 6 * * 1"
+    from datetime import datetime, timezone
+
+    with dg.instance_for_test() as instance:
+        ctx = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=datetime(2026, 3, 16, 6, tzinfo=timezone.utc))
+        requests = schedule.evaluate_tick(ctx).run_requests
+    assert [r.partition_key for r in requests] == ["2026-03-09"]

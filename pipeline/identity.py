@@ -29,9 +29,7 @@ OUTPUT_TABLES = (
     "identity_edges",
     "identity_rejected_edges",
     "person_map",
-    "match_keys",
     "event_customers",
-    "customer_source_events",
     "customers",
     "identity_audit_sources",
     "identity_audit_component_sizes",
@@ -134,8 +132,11 @@ def build_identity(
         sql.run(conn, "identity/cleanup")
         conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
-        sql.run(conn, "identity/cleanup")
+        try:
+            conn.execute("rollback")
+            sql.run(conn, "identity/cleanup")
+        except duckdb.Error:  # never hide the error that stopped the build
+            log.exception("identity: cleanup after a failed build failed too")
         raise
     summary["iterations"] = iterations
     summary["seconds"] = round(time.monotonic() - started, 3)
@@ -160,7 +161,7 @@ def _block_patterns(conn: duckdb.DuckDBPyConnection, rules: IdentityRules) -> No
 
 
 def _connected_components(conn: duckdb.DuckDBPyConnection, max_iterations: int) -> int:
-    """Min-label propagation with pointer jumping until no label changes.
+    """Min-label propagation with hooking and pointer jumping until no label changes.
 
     Each round is the one UPDATE of sql/identity/components_iterate.sql; its row count is the
     number of nodes whose label dropped. Returns the number of rounds run, the last one being

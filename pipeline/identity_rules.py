@@ -54,7 +54,7 @@ class BlockedPattern(BaseModel):
 class IdentityRules(BaseModel):
     """Identity-stitching rules. Defaults follow export-formats.md §3 and Segment Unify."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
     blocked_values: list[str] = Field(
         default_factory=lambda: [

@@ -1,6 +1,7 @@
 -- Scratch for the connected components of the accepted edges.
--- Nodes: every identifier that is neither blocked nor shared, numbered densely in
--- (identifier_type, identifier_value) order. Edges: accepted edges in both directions.
+-- Nodes: every identifier that is neither blocked nor shared, numbered densely in no particular
+-- order (customer_id comes from the identifiers, never from node ids).
+-- Edges: the accepted edges, in both directions.
 -- Labels: each node starts as its own label, then components_iterate lowers them.
 create or replace temp table identity_cc_nodes as
 with identifiers as (
@@ -13,7 +14,7 @@ with identifiers as (
 
 numbered as (
     select
-        row_number() over (order by identifier_type, identifier_value)::bigint as node_id,
+        row_number() over ()::bigint as node_id,
         identifier_type,
         identifier_value
     from identifiers

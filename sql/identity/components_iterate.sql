@@ -1,22 +1,44 @@
--- One round of min-label propagation with pointer jumping, as a single statement.
--- A node's new label is the smallest of its own label, its neighbours' labels and the label of
--- the node its label points to. Only nodes whose label drops are updated, so the statement's
--- row count is the number of changed nodes: zero means the fixpoint is reached, and then every
--- node carries the smallest node id of its component.
+-- One round of connected components as a single statement: min-label propagation with hooking
+-- and pointer jumping. Labels only ever drop, and a label is always a node of the same
+-- component. A node's new label is the smallest of:
+--   its own label, its neighbours' labels (propagation),
+--   the labels reaching it as the label of an edge end (hooking: the node a label points to
+--   learns the label at the other end of the edge, so whole trees join at once),
+--   the label of the node its label points to (pointer jumping).
+-- Only nodes whose label drops are updated, so the statement's row count is the number of
+-- changed nodes: zero means the fixpoint, where every node carries the smallest node id of its
+-- component. Hooking and jumping make the number of rounds grow with log(diameter).
 update identity_cc_labels
 set label = improved.label
 from (
-    with neighbour_labels as (
+    with edge_labels as (
         select
-            edges.src_node_id as node_id,
-            min(labels.label) as label
+            edges.src_node_id,
+            src_labels.label as src_label,
+            dst_labels.label as dst_label
         from identity_cc_edges as edges
-        inner join identity_cc_labels as labels
-            on edges.dst_node_id = labels.node_id
-        group by edges.src_node_id
+        inner join identity_cc_labels as src_labels
+            on edges.src_node_id = src_labels.node_id
+        inner join identity_cc_labels as dst_labels
+            on edges.dst_node_id = dst_labels.node_id
+        where dst_labels.label < src_labels.label
     ),
 
-    jumped_labels as (
+    propagated as (
+        select
+            src_node_id as node_id,
+            dst_label as label
+        from edge_labels
+    ),
+
+    hooked as (
+        select
+            src_label as node_id,
+            dst_label as label
+        from edge_labels
+    ),
+
+    jumped as (
         select
             labels.node_id,
             pointed.label
@@ -27,9 +49,11 @@ from (
     ),
 
     candidates as (
-        select * from neighbour_labels
+        select * from propagated
         union all
-        select * from jumped_labels
+        select * from hooked
+        union all
+        select * from jumped
     ),
 
     best as (

@@ -1,8 +1,10 @@
 -- customers: one row per customer_id of person_map.
 -- Event facts (first/last seen, n_events, source_systems) come from the events attributed to the
 -- customer (the same lookup as event_customers); a customer known only from identity links takes
--- first/last seen from its identifiers. properties merges person_properties over all the customer's identifiers:
--- per key the latest observation wins (ties: source_system, then identifier), JSON nulls ignored.
+-- first/last seen from its identifiers. properties merges person_properties over all the
+-- customer's identifiers:
+-- per key the latest observation wins (ties: source_system, then identifier); JSON nulls and
+-- blank strings are ignored, so an empty export cell never erases a known value.
 create or replace table customers as
 with person_map as (
     select * from person_map
@@ -83,7 +85,9 @@ property_observations as (
     select
         identity_norm_type(identifier_type) as identifier_type,
         identity_norm_value(
-            identity_norm_type(identifier_type), identifier_value, $case_insensitive_types::varchar[]
+            identity_norm_type(identifier_type),
+            identifier_value,
+            $case_insensitive_types::varchar[]
         ) as identifier_value,
         source_system,
         properties,
@@ -106,7 +110,9 @@ property_values as (
         on observations.identifier_type = person_map.identifier_type
         and observations.identifier_value = person_map.identifier_value
     cross join json_each(observations.properties) as property
-    where property.type <> 'NULL'
+    where
+        property.type <> 'NULL'
+        and coalesce(trim(json_extract_string(property.value, '$')), '') <> ''
 ),
 
 latest_values as (

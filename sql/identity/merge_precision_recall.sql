@@ -59,7 +59,8 @@ both_groups as (
 
 pair_counts as (
     select
-        (select coalesce(sum(n * (n - 1) // 2), 0) from predicted_groups)::bigint as predicted_pairs,
+        (select coalesce(sum(n * (n - 1) // 2), 0) from predicted_groups)::bigint
+            as predicted_pairs,
         (select coalesce(sum(n * (n - 1) // 2), 0) from truth_groups)::bigint as truth_pairs,
         (select coalesce(sum(n * (n - 1) // 2), 0) from both_groups)::bigint
             as true_positive_pairs,

@@ -34,3 +34,14 @@ create or replace macro week_of(ts) as cast(date_trunc('week', ts) as date);
 -- `Signed Up` -> `signed_up`: the slug used in canonical event types.
 create or replace macro slug(v) as
     trim(regexp_replace(lower(trim(v)), '[^a-z0-9]+', '_', 'g'), '_');
+
+-- The latest exported version of each record of a snapshot export (contacts, deals, tickets,
+-- users, metrics): newest modification time first, then the latest load, then the last row.
+create or replace macro latest_snapshot(raw_table, id_field, modified_field) as table
+select *
+from query_table(raw_table)
+qualify row_number() over (
+    partition by _record ->> id_field
+    order by try_cast(_record ->> modified_field as timestamptz) desc nulls last,
+        _loaded_at desc, _row desc
+) = 1;

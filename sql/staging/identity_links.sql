@@ -7,12 +7,7 @@ with hubspot_contacts as (
         trim(_record ->> 'Record ID') as contact_id,
         _record ->> 'Merged Contact IDs' as merged_vids,
         _file || ':' || _row as locator
-    from raw_hubspot__contacts
-    qualify row_number() over (
-        partition by _record ->> 'Record ID'
-        order by try_cast(_record ->> 'Last Modified Date' as timestamp) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+    from latest_snapshot('raw_hubspot__contacts', 'Record ID', 'Last Modified Date')
 ),
 
 -- `hs_calculated_merged_vids` is `<vid>:<epoch_ms>;<vid>:<epoch_ms>`.
@@ -35,12 +30,7 @@ zendesk_users as (
         _occurred_at as created_at,
         _file || ':' || _row as locator,
         coalesce(lower(_record ->> 'role'), 'end-user') as role
-    from raw_zendesk__users
-    qualify row_number() over (
-        partition by _record ->> 'id'
-        order by try_cast(_record ->> 'updated_at' as timestamptz) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+    from latest_snapshot('raw_zendesk__users', 'id', 'updated_at')
 )
 
 select

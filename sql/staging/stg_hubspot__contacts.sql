@@ -1,17 +1,7 @@
 -- One `crm.contact_created` event per HubSpot contact, from its latest exported snapshot.
 create or replace view stg_hubspot__contacts as
-with source as (
-    select * from raw_hubspot__contacts
-),
-
-latest as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by _record ->> 'Record ID'
-        order by try_cast(_record ->> 'Last Modified Date' as timestamp) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+with latest as (
+    select * from latest_snapshot('raw_hubspot__contacts', 'Record ID', 'Last Modified Date')
 ),
 
 renamed as (

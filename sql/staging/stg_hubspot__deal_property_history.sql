@@ -9,12 +9,7 @@ deal_contacts as (
     select
         trim(_record ->> 'Record ID') as deal_id,
         nullif(trim(split_part(_record ->> 'Associated Contact IDs', ';', 1)), '') as contact_id
-    from raw_hubspot__deals
-    qualify row_number() over (
-        partition by _record ->> 'Record ID'
-        order by try_cast(_record ->> 'Last Modified Date' as timestamp) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+    from latest_snapshot('raw_hubspot__deals', 'Record ID', 'Last Modified Date')
 ),
 
 stage_changes as (

@@ -1,18 +1,8 @@
 -- One `crm.deal_created` event per HubSpot deal, from its latest exported snapshot. The deal's
 -- first associated contact is the person it belongs to.
 create or replace view stg_hubspot__deals as
-with source as (
-    select * from raw_hubspot__deals
-),
-
-latest as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by _record ->> 'Record ID'
-        order by try_cast(_record ->> 'Last Modified Date' as timestamp) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+with latest as (
+    select * from latest_snapshot('raw_hubspot__deals', 'Record ID', 'Last Modified Date')
 ),
 
 renamed as (

@@ -1,18 +1,8 @@
 -- Zendesk CSAT: a good/bad rating is `survey.csat_submitted` (score 1 = good, 0 = bad),
 -- an offered survey is `survey.csat_offered`. `unoffered` is not an event.
 create or replace view stg_zendesk__satisfaction_ratings as
-with source as (
-    select * from raw_zendesk__satisfaction_ratings
-),
-
-latest as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by _record ->> 'id'
-        order by try_cast(_record ->> 'updated_at' as timestamptz) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+with latest as (
+    select * from latest_snapshot('raw_zendesk__satisfaction_ratings', 'id', 'updated_at')
 ),
 
 renamed as (

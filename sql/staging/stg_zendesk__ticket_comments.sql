@@ -7,12 +7,7 @@ with source as (
 
 tickets as (
     select trim(_record ->> 'id') as ticket_id, trim(_record ->> 'requester_id') as requester_id
-    from raw_zendesk__tickets
-    qualify row_number() over (
-        partition by _record ->> 'id'
-        order by try_cast(_record ->> 'updated_at' as timestamptz) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+    from latest_snapshot('raw_zendesk__tickets', 'id', 'updated_at')
 ),
 
 renamed as (

@@ -1,27 +1,12 @@
 -- `support.ticket_solved` at the time Zendesk's ticket metrics say the ticket was solved.
 create or replace view stg_zendesk__ticket_metrics as
-with source as (
-    select * from raw_zendesk__ticket_metrics
-),
-
-latest as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by _record ->> 'id'
-        order by try_cast(_record ->> 'updated_at' as timestamptz) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+with latest as (
+    select * from latest_snapshot('raw_zendesk__ticket_metrics', 'id', 'updated_at')
 ),
 
 tickets as (
     select trim(_record ->> 'id') as ticket_id, trim(_record ->> 'requester_id') as requester_id
-    from raw_zendesk__tickets
-    qualify row_number() over (
-        partition by _record ->> 'id'
-        order by try_cast(_record ->> 'updated_at' as timestamptz) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+    from latest_snapshot('raw_zendesk__tickets', 'id', 'updated_at')
 ),
 
 renamed as (

@@ -1,17 +1,7 @@
 -- One `support.ticket_created` event per Zendesk ticket, from its latest snapshot.
 create or replace view stg_zendesk__tickets as
-with source as (
-    select * from raw_zendesk__tickets
-),
-
-latest as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by _record ->> 'id'
-        order by try_cast(_record ->> 'updated_at' as timestamptz) desc nulls last,
-            _loaded_at desc, _row desc
-    ) = 1
+with latest as (
+    select * from latest_snapshot('raw_zendesk__tickets', 'id', 'updated_at')
 ),
 
 renamed as (

@@ -71,7 +71,3 @@ def run(
         result = conn.execute(stmt, used) if used else conn.execute(stmt)
     return result
 
-
-def query(conn: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None):
-    """Run a single-statement file and return the DuckDB relation's rows."""
-    return run(conn, name, params).fetchall()

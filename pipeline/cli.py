@@ -11,7 +11,6 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -71,11 +70,10 @@ def run_pipeline(exports: Path, config: Path, database: Path, instance=None, ech
     """Load, stage, build every week that has events, and stitch identities."""
     import dagster as dg
 
-    from assets.staging import week_keys
     from pipeline import staging
     from pipeline.definitions import defs
     from pipeline.jobs import week_range_tags
-    from pipeline.partitions import events_weekly_partition
+    from pipeline.partitions import events_weekly_partition, week_keys
     from pipeline.project import JourneysProject
     from pipeline.resources import JourneysDuckDB, connect
     from pipeline.sources import load_sources_config
@@ -111,8 +109,9 @@ def run_pipeline(exports: Path, config: Path, database: Path, instance=None, ech
         say("No events to build")
         return summary
     available = set(events_weekly_partition.get_partition_keys())
-    weeks = [k for k in week_keys(*span) if k in available]
-    outside = [k for k in week_keys(*span) if k not in available]
+    span_weeks = week_keys(*span)
+    weeks = [k for k in span_weeks if k in available]
+    outside = [k for k in span_weeks if k not in available]
     if outside:
         typer.secho(f"  warning: events in {len(outside)} week(s) outside the partitions "
                     f"({outside[0]} … {outside[-1]}); set JOURNEYS_FIRST_WEEK or wait for the "

@@ -52,7 +52,6 @@ class SegmentRows:
 def _sessions(rng, people, j, model):
     """Anonymous awareness sessions and logged-in sessions after sign-up."""
     w = model.web
-    n = people.n
     # Awareness: first at the first visit, the rest spread before sign-up (or over two weeks).
     span = np.where(j.signed, j.signup_at - j.first_visit_at, int(w.non_signup_window_days * DAY))
     k = np.where(span >= 2 * HOUR, j.awareness_sessions, 1)
@@ -116,7 +115,6 @@ def _special(person, device, ts, type_, page, event, logged_in=True, repeat=Fals
 
 def build(chunk: Chunk, people: People, j: Journey, model: Model, kiosk_id: str) -> SegmentRows:
     rng = chunk.rng(5)
-    n = people.n
     sessions = _sessions(rng, people, j, model)
     parts = [_pages(rng, people, sessions, model)]
 

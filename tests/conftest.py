@@ -1,5 +1,7 @@
+import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import pytest
@@ -47,3 +49,23 @@ def query(database):
             return conn.execute(sql_text, params or []).fetchall()
 
     return _query
+
+
+@pytest.fixture(scope="session")
+def sample_company(tmp_path_factory):
+    """The generated sample company (1500 customers, seed 11), run once through every asset.
+
+    Yields its exports folder, the planted truth and the DuckDB file. Tests open their own
+    connection (`connect(sample_company.database)`) and must not change shared tables.
+    """
+    from pipeline.cli import run_pipeline
+    from pipeline.generator import generate
+
+    root = tmp_path_factory.mktemp("sample_company")
+    exports = root / "exports"
+    generate(exports, customers=1500, seed=11)
+    database = root / "journeys.duckdb"
+    run_pipeline(exports, REPO_ROOT / "sources.yaml", database,
+                 instance=dg.DagsterInstance.ephemeral(), echo=False)
+    truth = json.loads((exports / "truth" / "truth.json").read_text())
+    return SimpleNamespace(exports=exports, truth=truth, database=database)

@@ -1,30 +1,16 @@
 """The pipeline recovers what the generator planted: exact row counts per source object, and
 identity stitching against the true persons."""
 
-import json
-
-import dagster as dg
 import pytest
 
-from pipeline.cli import run_pipeline
-from pipeline.generator import generate
 from pipeline.identity import merge_precision_recall
 from pipeline.resources import connect
 
 
 @pytest.fixture(scope="module")
-def company(tmp_path_factory):
-    from pathlib import Path
-
-    root = tmp_path_factory.mktemp("company")
-    exports = root / "exports"
-    generate(exports, customers=1500, seed=11)
-    database = root / "journeys.duckdb"
-    config = Path(__file__).resolve().parent.parent / "sources.yaml"
-    run_pipeline(exports, config, database, instance=dg.DagsterInstance.ephemeral(), echo=False)
-    truth = json.loads((exports / "truth" / "truth.json").read_text())
-    with connect(database) as conn:
-        yield exports, truth, conn
+def company(sample_company):
+    with connect(sample_company.database) as conn:
+        yield sample_company.exports, sample_company.truth, conn
 
 
 def test_every_source_object_reconciles_with_the_truth(company):

@@ -169,6 +169,7 @@ def run(
         if key in summary:
             typer.echo(f"  {key.capitalize() + ':':<10} {summary[key]}")
     typer.echo("  Explore:   make dev  (Dagster UI at http://localhost:3000)")
+    typer.echo(f"  Reports:   {settings.reports_dir() / 'index.html'}")
 
 
 def _root_cause(exc: BaseException) -> BaseException:

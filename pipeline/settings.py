@@ -46,3 +46,8 @@ def first_week() -> str:
 
 DUCKDB_MEMORY_LIMIT = os.environ.get("JOURNEYS_DUCKDB_MEMORY_LIMIT", "3GB")
 DUCKDB_THREADS = int(os.environ.get("JOURNEYS_DUCKDB_THREADS", "2"))
+
+
+def reports_dir() -> Path:
+    """Where the HTML reports go: one folder per week, latest/, index.html (docs: README)."""
+    return _path("JOURNEYS_REPORTS", REPO_ROOT / "reports")

@@ -12,6 +12,15 @@ FIXTURE_EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def reports_folder(tmp_path_factory):
+    """Pipeline runs in tests write their HTML reports here, never into the repo's reports/."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("reports")
+        patch.setenv("JOURNEYS_REPORTS", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def exports(tmp_path) -> Path:
     """A private copy of the fixture company's exports, safe to corrupt."""

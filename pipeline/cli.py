@@ -181,6 +181,11 @@ def _root_cause(exc: BaseException) -> BaseException:
         seen = nxt
 
 
+from pipeline.maps_cli import validate_maps  # noqa: E402
+
+app.command("validate")(validate_maps)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -49,20 +49,27 @@ def describe_errors(path: Path, errors: list[dict], lines: dict[tuple, int],
                     allowed_keys: dict[tuple, list[str]] | None = None) -> list[str]:
     problems = []
     for err in errors:
-        loc = tuple(err["loc"])
-        line = None
-        for cut in range(len(loc), -1, -1):
-            if loc[:cut] in lines:
-                line = lines[loc[:cut]]
-                break
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden" and allowed_keys is not None:
-            options = allowed_keys.get(loc[:-1], [])
-            close = difflib.get_close_matches(str(loc[-1]), options, n=1)
-            msg = f"unknown key '{loc[-1]}'" + (f"; did you mean '{close[0]}'?" if close else "")
-        problems.append(f"{path}:{line or 1}: {field}: {msg}")
+        line, field, msg = locate_error(err, lines, allowed_keys)
+        problems.append(f"{path}:{line}: {field}: {msg}")
     return problems
+
+
+def locate_error(err: dict, lines: dict[tuple, int],
+                 allowed_keys: dict[tuple, list[str]] | None = None) -> tuple[int, str, str]:
+    """One pydantic error as (line, dotted field, message), with "did you mean" on unknown keys."""
+    loc = tuple(err["loc"])
+    line = None
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            line = lines[loc[:cut]]
+            break
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden" and allowed_keys is not None:
+        options = allowed_keys.get(loc[:-1], [])
+        close = difflib.get_close_matches(str(loc[-1]), options, n=1)
+        msg = f"unknown key '{loc[-1]}'" + (f"; did you mean '{close[0]}'?" if close else "")
+    return line or 1, field, msg
 
 
 def allowed_keys_at(model_cls, loc: tuple) -> list[str]:

@@ -39,6 +39,16 @@ def inbox_dir() -> Path:
     return _path("JOURNEYS_INBOX", exports_dir())
 
 
+def maps_dir() -> Path:
+    """The folder of journey map files (maps/*.yaml) the journeys assets measure against."""
+    return _path("JOURNEYS_MAPS", MAPS_DIR)
+
+
+def as_of_override() -> str | None:
+    """`JOURNEYS_AS_OF` (an ISO time, UTC): the time metrics are computed for, when set."""
+    return os.environ.get("JOURNEYS_AS_OF") or None
+
+
 def first_week() -> str:
     """The Monday of the first weekly partition (ISO date)."""
     return os.environ.get("JOURNEYS_FIRST_WEEK", "2025-01-06")

@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from pipeline import settings
+from pipeline.conformance import command as conformance_command
 
 app = typer.Typer(help="Measure real customer journeys against your journey map.",
                   no_args_is_help=True, add_completion=False)
@@ -171,6 +172,8 @@ def run(
     typer.echo("  Explore:   make dev  (Dagster UI at http://localhost:3000)")
     typer.echo(f"  Reports:   {settings.reports_dir() / 'index.html'}")
 
+
+app.command()(conformance_command.conformance)
 
 def _root_cause(exc: BaseException) -> BaseException:
     seen = exc

@@ -16,9 +16,11 @@ import typer
 
 from pipeline import settings
 from pipeline.conformance import command as conformance_command
+from pipeline.funnels.command import funnel
 
 app = typer.Typer(help="Measure real customer journeys against your journey map.",
                   no_args_is_help=True, add_completion=False)
+app.command()(funnel)
 
 
 def _step(message: str) -> float:

@@ -1,0 +1,283 @@
+"""Run a funnel over an events relation in DuckDB: encode and sort in SQL, walk attempts in the
+compiled kernel, aggregate counts, rates and times back in SQL.
+
+The events relation has `person_id`, `event`, `timestamp` (TIMESTAMP, UTC) and any other
+columns as properties (or a `properties` JSON column). Ties on `timestamp` are broken by the
+`tiebreak` expression (default: the relation's row order), so results are deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from pipeline.funnels import kernel
+from pipeline.funnels.matching import SpecFieldError, compile_spec, quote
+from pipeline.funnels.spec import FunnelSpec
+
+REQUIRED_COLUMNS = ("person_id", "event", "timestamp")
+
+
+@dataclass
+class Evaluation:
+    """Per-unit results, registered on the connection as `fn_units` and `fn_unit_steps`.
+
+    fn_units(unit, person_id, bucket VARCHAR[] or NULL, furthest, excluded)
+    fn_unit_steps(unit, step, reached, reached_previous, reached_at TIMESTAMP, seconds DOUBLE)
+    """
+
+    spec: FunnelSpec
+    units: int
+
+
+def columns_of(conn: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    return [d[0] for d in conn.execute(f"select * from {relation} limit 0").description]
+
+
+def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
+             persons: str | None = None, tiebreak: str | None = None) -> Evaluation:
+    """Run the funnel; leaves `fn_units` and `fn_unit_steps` on the connection."""
+    columns = columns_of(conn, relation)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise SpecFieldError(f"the events have no column {', '.join(missing)} "
+                             f"(they have {', '.join(columns)})")
+    compiled = compile_spec(spec, columns)
+    bd = spec.breakdown
+    bvalue = compiled.breakdown or "null::varchar[]"
+    person_join = ""
+    if bd is not None and bd.source == "person":
+        if persons is None:
+            raise SpecFieldError("breakdown.source: 'person' needs a persons file (--persons)")
+        pcols = columns_of(conn, persons)
+        if "person_id" not in pcols:
+            raise SpecFieldError(f"the persons have no column person_id (they have "
+                                 f"{', '.join(pcols)})")
+        for i, p in enumerate(bd.properties):
+            if p not in pcols:
+                raise SpecFieldError(f"breakdown.properties.{i}: the persons have no property "
+                                     f"'{p}' (they have {', '.join(pcols)})")
+        bvalue = "[" + ", ".join(f"coalesce(cast(p.{quote(x)} as varchar), '')"
+                                 for x in bd.properties) + "]"
+        person_join = f"left join (select distinct on (person_id) * from {persons}) p " \
+                      f"on p.person_id::varchar = e.person_id::varchar"
+    keep = "true" if spec.order == "strict" else "(step_mask <> 0 or excl_mask <> 0)"
+    conn.execute(f"""
+        create or replace temp table fn_events as
+        with source as (
+            select *, {tiebreak or 'row_number() over ()'} as fn_tiebreak from {relation}
+        ),
+        encoded as (
+            select
+                e.person_id::varchar as person_id,
+                epoch_us(e.timestamp) as ts,
+                e.fn_tiebreak as tiebreak,
+                {compiled.step_mask} as step_mask,
+                {compiled.exclusion_mask} as excl_mask,
+                {bvalue} as bvalue
+            from source e
+            {person_join}
+            where {compiled.filters}
+        )
+        select * from encoded where {keep}
+    """, compiled.params)
+    conn.execute(_units_sql(spec))
+    arrays = conn.execute("""
+        select u.unit, e.ts, e.step_mask, e.excl_mask,
+               coalesce(e.bvalue = u.bucket, true) as attr_ok
+        from fn_events e
+        join fn_units_keys u on u.person_id = e.person_id
+            and (u.bucket is null or u.event_bucket_only = false or e.bvalue = u.bucket)
+        order by u.unit, e.ts, e.tiebreak
+    """).fetchnumpy()
+    n_units = conn.execute("select count(*) from fn_units_keys").fetchall()[0][0]
+    unit = np.asarray(arrays["unit"], dtype=np.int64)
+    starts = np.searchsorted(unit, np.arange(n_units + 1)).astype(np.int64)
+    ts = np.asarray(arrays["ts"], dtype=np.int64)
+    step_mask = np.asarray(arrays["step_mask"], dtype=np.int64)
+    excl_mask = np.asarray(arrays["excl_mask"], dtype=np.int64)
+    attr_ok = np.asarray(arrays["attr_ok"], dtype=np.bool_)
+    n = len(spec.steps)
+    window_us = np.int64(spec.window_seconds) * 1_000_000
+    bstep = bd.step if bd is not None and bd.attribution == "step" else -1
+    if spec.order == "unordered":
+        furthest, excluded, times, path = kernel.unordered_funnel(
+            starts, ts, step_mask, excl_mask, attr_ok, n, window_us, bstep)
+    else:
+        optional = sum(1 << i for i, s in enumerate(spec.steps) if s.optional)
+        furthest, excluded, times, path = kernel.ordered_funnel(
+            starts, ts, step_mask, excl_mask, attr_ok, n, np.int64(optional), window_us,
+            spec.order == "strict", bstep)
+    _register_results(conn, spec, furthest, excluded, times, path)
+    return Evaluation(spec=spec, units=n_units)
+
+
+def _units_sql(spec: FunnelSpec) -> str:
+    """The units the kernel evaluates: persons, or (person, breakdown value) pairs.
+
+    `event_bucket_only`: the unit sees only events carrying its value (all_events attribution).
+    """
+    bd = spec.breakdown
+    if bd is None:
+        buckets = "select distinct person_id, null::varchar[] as bucket, false as event_bucket_only " \
+                  "from fn_events"
+    elif bd.source == "person" or bd.attribution in ("first_touch", "last_touch"):
+        pick = "arg_min" if bd.attribution != "last_touch" else "arg_max"
+        buckets = f"""
+            select person_id,
+                coalesce({pick}(bvalue, (ts, tiebreak)) filter (
+                    where step_mask <> 0 and array_to_string(bvalue, '') <> ''),
+                    list_transform(any_value(bvalue), lambda x: '')) as bucket,
+                false as event_bucket_only
+            from fn_events group by person_id"""
+    elif bd.attribution == "all_events":
+        buckets = "select distinct person_id, bvalue as bucket, true as event_bucket_only " \
+                  "from fn_events"
+    else:  # step N: one unit per value the person's step-N events carry ('' if none)
+        buckets = f"""
+            select person_id, unnest(coalesce(
+                nullif(list_distinct(list(bvalue) filter (where (step_mask >> {bd.step}) & 1 = 1)), []),
+                [list_transform(any_value(bvalue), lambda x: '')])) as bucket,
+                false as event_bucket_only
+            from fn_events group by person_id"""
+    return f"""
+        create or replace temp table fn_units_keys as
+        select row_number() over (order by person_id, bucket) - 1 as unit, *
+        from ({buckets})
+    """
+
+
+def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path) -> None:
+    n = len(spec.steps)
+    units = furthest.shape[0]
+    optional = np.array([s.optional for s in spec.steps])
+    # A mandatory step counts persons whose furthest step is at or past it; an optional step,
+    # persons whose credited path includes it.
+    on_path = ((path[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
+    reached = np.where(optional[None, :], on_path, furthest[:, None] >= np.arange(n)[None, :])
+    # Time into a step is measured from the nearest earlier mandatory step on the path.
+    prev = np.array([max([-1] + [k for k in range(s) if not optional[k]]) for s in range(n)])
+    seconds = np.full((units, n), np.nan)
+    for s in range(1, n):
+        ok = reached[:, s] & (times[:, s] != kernel.NONE) & (times[:, prev[s]] != kernel.NONE)
+        seconds[ok, s] = (times[ok, s] - times[ok, prev[s]]) / 1e6
+    reached_prev = np.zeros_like(reached)
+    reached_prev[:, 1:] = reached[:, :-1]
+    at = np.where(times == kernel.NONE, np.int64(0), times)
+    conn.register("fn_units_raw", pa.table({
+        "unit": np.arange(units, dtype=np.int64),
+        "furthest": furthest.astype(np.int16),
+        "excluded": excluded,
+    }))
+    conn.register("fn_unit_steps_raw", pa.table({
+        "unit": np.repeat(np.arange(units, dtype=np.int64), n),
+        "step": np.tile(np.arange(n, dtype=np.int16), units),
+        "reached": reached.ravel(),
+        "reached_previous": reached_prev.ravel(),
+        "reached_at_us": pa.array(at.ravel(), mask=(times == kernel.NONE).ravel()),
+        "seconds": pa.array(seconds.ravel(), mask=np.isnan(seconds.ravel())),
+    }))
+    conn.execute("""
+        create or replace temp table fn_units as
+        select k.unit, k.person_id, k.bucket, r.furthest, r.excluded
+        from fn_units_keys k join fn_units_raw r using (unit)
+    """)
+    conn.execute("""
+        create or replace temp table fn_unit_steps as
+        select s.unit, s.step, s.reached and u.furthest >= 0 as reached,
+               s.reached_previous and u.furthest >= 0 as reached_previous,
+               make_timestamp(s.reached_at_us) as reached_at, s.seconds
+        from fn_unit_steps_raw s join fn_units_raw u using (unit)
+    """)
+    conn.unregister("fn_units_raw")
+    conn.unregister("fn_unit_steps_raw")
+
+
+def summarize(conn: duckdb.DuckDBPyConnection, spec: FunnelSpec, people: bool = False,
+              by_bucket: bool = False) -> list[dict]:
+    """Steps (one list per bucket when `by_bucket`) from the last `evaluate` on `conn`."""
+    names = spec.step_names
+    rows = conn.execute(f"""
+        with per_step as (
+            select {"u.bucket" if by_bucket else "null::varchar[] as bucket"}, s.step,
+                count(*) filter (where s.reached) as count,
+                avg(s.seconds) filter (where s.reached) as average_seconds,
+                median(s.seconds) filter (where s.reached) as median_seconds,
+                {"list(u.person_id order by u.person_id) filter (where s.reached)" if people else "null"} as people,
+                {"list(u.person_id order by u.person_id) filter (where s.reached_previous and not s.reached)" if people else "null"} as dropped_people
+            from fn_unit_steps s join fn_units u using (unit)
+            group by {"u.bucket, " if by_bucket else ""} s.step
+        ),
+        excluded as (
+            select {"bucket, " if by_bucket else ""}count(*) filter (where excluded) as excluded
+            from fn_units {"group by bucket" if by_bucket else ""}
+        )
+        select {"p.bucket" if by_bucket else "null"} as bucket, p.step, p.count,
+            p.count / nullif(first_value(p.count) over w, 0) as conversion_from_start,
+            case when p.step = 0 then null
+                 else p.count / nullif(lag(p.count) over w, 0) end as conversion_from_previous,
+            p.average_seconds, p.median_seconds, p.people, p.dropped_people, x.excluded
+        from per_step p
+        {"join excluded x on x.bucket is not distinct from p.bucket" if by_bucket else "cross join excluded x"}
+        window w as ({"partition by p.bucket " if by_bucket else ""}order by p.step)
+        order by {"p.bucket, " if by_bucket else ""}p.step
+    """).fetchall()
+    groups: dict = {}
+    for bucket, step, count, c_start, c_prev, avg_s, med_s, ppl, dropped, excl in rows:
+        key = tuple(bucket) if bucket is not None else None
+        g = groups.setdefault(key, {"value": list(bucket) if bucket is not None else None,
+                                    "excluded": excl, "steps": []})
+        entry = {
+            "name": names[step], "step": step, "count": count,
+            "conversion_from_start": c_start,
+            "conversion_from_previous": None if step == 0 and count == 0 else c_prev,
+            "average_seconds": None if step == 0 else avg_s,
+            "median_seconds": None if step == 0 else med_s,
+        }
+        if step == 0:
+            entry["conversion_from_previous"] = 1.0 if count else None
+        if people:
+            entry["people"] = list(ppl or [])
+            entry["dropped_people"] = list(dropped or [])
+        g["steps"].append(entry)
+    # A bucket nobody entered (e.g. all_events: a value only later steps carry) is not shown.
+    out = [g for g in groups.values() if not by_bucket or g["steps"][0]["count"] > 0]
+    out.sort(key=lambda g: (-g["steps"][0]["count"], g["value"] or []))
+    return out
+
+
+def empty_steps(spec: FunnelSpec, people: bool) -> list[dict]:
+    steps = []
+    for i, name in enumerate(spec.step_names):
+        entry = {"name": name, "step": i, "count": 0, "conversion_from_start": None,
+                 "conversion_from_previous": None, "average_seconds": None,
+                 "median_seconds": None}
+        if people:
+            entry |= {"people": [], "dropped_people": []}
+        steps.append(entry)
+    return steps
+
+
+def run_funnel(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
+               persons: str | None = None, people: bool = False,
+               tiebreak: str | None = None) -> dict:
+    """The funnel as the JSON the `journeys funnel` command prints."""
+    overall_spec = spec.model_copy(update={"breakdown": None})
+    ev = evaluate(conn, relation, overall_spec, persons, tiebreak)
+    groups = summarize(conn, overall_spec, people) if ev.units else []
+    result = {
+        "order": spec.order,
+        "window_seconds": spec.window_seconds,
+        "steps": groups[0]["steps"] if groups else empty_steps(spec, people),
+        "excluded": groups[0]["excluded"] if groups else 0,
+    }
+    if spec.breakdown is not None:
+        ev = evaluate(conn, relation, spec, persons, tiebreak)
+        groups = summarize(conn, spec, people, by_bucket=True) if ev.units else []
+        result["breakdown"] = spec.breakdown.model_dump(exclude_none=True)
+        result["breakdowns"] = [{"value": g["value"], "excluded": g["excluded"],
+                                 "steps": g["steps"]} for g in groups]
+    return result

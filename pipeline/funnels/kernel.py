@@ -1,0 +1,284 @@
+"""The per-person funnel state machine, compiled with numba over sorted NumPy arrays.
+
+Set-based SQL cannot reproduce PostHog's attempt rules exactly (every step-0 event restarts an
+attempt, the furthest attempt wins, exclusions taint attempts, same-timestamp groups are
+expanded), so DuckDB sorts and encodes the events and these kernels walk each unit's events once.
+
+Input arrays, one entry per event, sorted by (unit, timestamp, tie-break):
+- `starts`: int64 offsets of each unit's first event (length units + 1). A unit is a person, or
+  a (person, breakdown value) pair.
+- `ts`: int64 microseconds since the epoch.
+- `step_mask`: bit s set when the event matches step s.
+- `excl_mask`: bit s set when the event is an exclusion guarding step s-1 -> s (ordered/strict);
+  any bit for unordered funnels.
+- `attr_ok`: False when the event's breakdown value differs from its unit's value (step-N
+  attribution: such an event cannot fill step N).
+
+Outputs per unit: `furthest` (-1: not in the funnel), `excluded` (removed by an exclusion),
+`times[u, s]` (the credited path's event time per step, NONE where the step is not on it) and
+`path` (bit s set when step s is on the credited path).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+NONE = np.iinfo(np.int64).min
+
+
+@njit(cache=True, inline="always")
+def _copy_row(src, dst, is_set, t0, excl, path, times, ev, n):
+    is_set[dst] = is_set[src]
+    t0[dst] = t0[src]
+    excl[dst] = excl[src]
+    path[dst] = path[src]
+    for q in range(n):
+        times[dst, q] = times[src, q]
+        ev[dst, q] = ev[src, q]
+
+
+@njit(cache=True, inline="always")
+def _clear_row(r, is_set, t0, excl, path, times, ev, n):
+    is_set[r] = False
+    t0[r] = 0
+    excl[r] = False
+    path[r] = 0
+    for q in range(n):
+        times[r, q] = NONE
+        ev[r, q] = -1
+
+
+@njit(cache=True)
+def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window, strict,
+                   bstep, is_set, t0, excl, path, times, ev, state):
+    """One event against the stored attempts (PostHog steps.rs `process_event`).
+
+    Rows 0..n of the state arrays are the stored attempts by 1-based step (row 0 is the
+    sentinel for the current timestamp), row n+1 is the furthest attempt, row n+2 scratch.
+    `state[0]` is the furthest step reached (1-based, 0 = none).
+    """
+    M = n + 1
+    TMP = n + 2
+    # Exclusions first, then steps, each from the highest down, against the state before the
+    # event: an event therefore advances an attempt by at most one step.
+    for pass_ in range(2):
+        is_exclusion = pass_ == 0
+        mask = xmask if is_exclusion else smask
+        if mask == 0:
+            continue
+        for s in range(n - 1, -1, -1):
+            if not (mask >> s) & 1:
+                continue
+            j = s + 1
+            prev = j - 1
+            in_window = is_set[prev] and t - t0[prev] <= window
+            # A step may extend the nearest earlier reached step, searching back through
+            # optional steps only.
+            while prev > 0 and not in_window and (optional >> (prev - 1)) & 1:
+                prev -= 1
+                in_window = is_set[prev] and t - t0[prev] <= window
+            already = is_set[j] and is_set[prev] and t0[j] == t0[prev]
+            if not in_window or already:
+                continue
+            if is_exclusion:
+                if not excl[prev]:
+                    excl[prev] = True
+                    if state[0] == prev and t - t0[M] <= window:
+                        excl[M] = True
+                continue
+            if bstep == s and not attr_ok_e:
+                continue
+            if multiple:
+                used = False
+                for q in range(n):
+                    if ev[prev, q] == e:
+                        used = True
+                if used:
+                    continue
+            _copy_row(prev, TMP, is_set, t0, excl, path, times, ev, n)
+            times[TMP, s] = t
+            ev[TMP, s] = e
+            path[TMP] |= np.int64(1) << s
+            is_set[TMP] = True
+            if not excl[prev]:
+                _copy_row(TMP, j, is_set, t0, excl, path, times, ev, n)
+            if j > state[0] or (j == state[0] and excl[M]):
+                _copy_row(TMP, M, is_set, t0, excl, path, times, ev, n)
+                state[0] = j
+    if strict and not multiple:
+        # Strict: the next event of any kind must be the next step, so every stored attempt the
+        # event did not extend is cleared.
+        for j in range(1, n + 1):
+            if not (smask >> (j - 1)) & 1:
+                _clear_row(j, is_set, t0, excl, path, times, ev, n)
+
+
+@njit(cache=True)
+def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window, strict, bstep,
+                  is_set, t0, excl, path, times, ev, state):
+    for r in range(n + 3):
+        _clear_row(r, is_set, t0, excl, path, times, ev, n)
+    state[0] = 0
+    i = lo
+    while i < hi:
+        t = ts[i]
+        g = i + 1
+        while g < hi and ts[g] == t:
+            g += 1
+        # Row 0: the sentinel attempt "entered now", which step 0 extends.
+        _clear_row(0, is_set, t0, excl, path, times, ev, n)
+        is_set[0] = True
+        t0[0] = t
+        same = True
+        for k in range(i + 1, g):
+            if step_mask[k] != step_mask[i] or excl_mask[k] != excl_mask[i]:
+                same = False
+        if same:
+            for e in range(i, g):
+                _process_event(e, t, step_mask[e], excl_mask[e], False, attr_ok[e], n, optional,
+                               window, strict, bstep, is_set, t0, excl, path, times, ev, state)
+        else:
+            # A mixed same-timestamp group: one candidate per (event, step), by step ascending,
+            # with exclusions and strict clearing off, never reusing an event on the path.
+            for s in range(n):
+                bit = np.int64(1) << s
+                for e in range(i, g):
+                    if step_mask[e] & bit:
+                        _process_event(e, t, bit, np.int64(0), True, attr_ok[e], n, optional,
+                                       window, strict, bstep, is_set, t0, excl, path, times, ev,
+                                       state)
+        if is_set[n]:
+            break  # the first complete attempt ends the evaluation
+        i = g
+
+
+@njit(cache=True, parallel=True)
+def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, strict, bstep):
+    units = starts.shape[0] - 1
+    furthest = np.full(units, -1, np.int8)
+    excluded = np.zeros(units, np.bool_)
+    out_times = np.full((units, n), NONE, np.int64)
+    out_path = np.zeros(units, np.int64)
+    chunks = min(units, 64) if units > 0 else 0
+    for c in prange(chunks):
+        is_set = np.zeros(n + 3, np.bool_)
+        t0 = np.zeros(n + 3, np.int64)
+        excl = np.zeros(n + 3, np.bool_)
+        path = np.zeros(n + 3, np.int64)
+        times = np.full((n + 3, n), NONE, np.int64)
+        ev = np.full((n + 3, n), -1, np.int64)
+        state = np.zeros(1, np.int64)
+        for u in range(c * units // chunks, (c + 1) * units // chunks):
+            _ordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
+                          optional, window, strict, bstep, is_set, t0, excl, path, times, ev,
+                          state)
+            M = n + 1
+            if state[0] == 0:
+                continue
+            if excl[M]:
+                excluded[u] = True
+                continue
+            furthest[u] = state[0] - 1
+            out_path[u] = path[M]
+            for q in range(n):
+                out_times[u, q] = times[M, q]
+    return furthest, excluded, out_times, out_path
+
+
+@njit(cache=True)
+def _unordered_update_max(n, ts, head, completed, best, best_times, tmp):
+    if completed <= best[0]:
+        return
+    k = 0
+    for s in range(n):
+        if head[s] >= 0:
+            tmp[k] = ts[head[s]]
+            k += 1
+    tmp[:k].sort()
+    for q in range(n):
+        best_times[q] = tmp[q] if q < k else NONE
+    best[0] = completed
+
+
+@njit(cache=True)
+def _unordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, window, bstep,
+                    head, tail, nxt, best, best_times, tmp):
+    """PostHog unordered_steps.rs: per step, a queue of the events within W of the newest."""
+    for s in range(n):
+        head[s] = -1
+        tail[s] = -1
+        best_times[s] = NONE
+    best[0] = 0
+    completed = 0
+    for e in range(lo, hi):
+        t = ts[e]
+        while True:
+            oldest = -1
+            for s in range(n):
+                if head[s] >= 0 and (oldest < 0 or ts[head[s]] < ts[head[oldest]]):
+                    oldest = s
+            if oldest < 0:
+                break
+            if completed < n and ts[head[oldest]] + window >= t:
+                break
+            # Record the best distinct count before the oldest event leaves the window.
+            _unordered_update_max(n, ts, head, completed, best, best_times, tmp)
+            head[oldest] = nxt[head[oldest]]
+            if head[oldest] < 0:
+                tail[oldest] = -1
+                completed -= 1
+        if step_mask[e] == 0:
+            if excl_mask[e] != 0:
+                # An exclusion discards the current window's progress without crediting it.
+                for s in range(n):
+                    head[s] = -1
+                    tail[s] = -1
+                completed = 0
+        else:
+            # The step whose latest kept event is oldest (unfilled steps first).
+            pick = -1
+            for s in range(n):
+                if (step_mask[e] >> s) & 1:
+                    latest = ts[tail[s]] if tail[s] >= 0 else NONE
+                    if pick < 0 or latest < (ts[tail[pick]] if tail[pick] >= 0 else NONE):
+                        pick = s
+            if not (bstep >= 0 and completed == bstep and not attr_ok[e]):
+                if head[pick] < 0:
+                    completed += 1
+                    head[pick] = e
+                else:
+                    nxt[tail[pick]] = e
+                tail[pick] = e
+                nxt[e] = -1
+        if best[0] == n:
+            break
+        if e == hi - 1:
+            _unordered_update_max(n, ts, head, completed, best, best_times, tmp)
+
+
+@njit(cache=True, parallel=True)
+def unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep):
+    units = starts.shape[0] - 1
+    furthest = np.full(units, -1, np.int8)
+    excluded = np.zeros(units, np.bool_)
+    out_times = np.full((units, n), NONE, np.int64)
+    out_path = np.zeros(units, np.int64)
+    nxt = np.full(ts.shape[0], -1, np.int64)
+    chunks = min(units, 64) if units > 0 else 0
+    for c in prange(chunks):
+        head = np.empty(n, np.int64)
+        tail = np.empty(n, np.int64)
+        best = np.zeros(1, np.int64)
+        best_times = np.empty(n, np.int64)
+        tmp = np.empty(n, np.int64)
+        for u in range(c * units // chunks, (c + 1) * units // chunks):
+            _unordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
+                            window, bstep, head, tail, nxt, best, best_times, tmp)
+            if best[0] == 0:
+                continue
+            furthest[u] = best[0] - 1
+            out_path[u] = (np.int64(1) << best[0]) - 1
+            for q in range(n):
+                out_times[u, q] = best_times[q]
+    return furthest, excluded, out_times, out_path

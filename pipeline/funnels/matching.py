@@ -1,0 +1,119 @@
+"""Compile a funnel spec's steps, exclusions, filters and breakdown into DuckDB expressions.
+
+Only identifiers are ever written into the SQL text (quoted); every value from the spec travels
+as a bound parameter. A property is an event column when the relation has one of that name,
+otherwise a key of its `properties` JSON column (when it has one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.funnels.spec import Condition, FunnelSpec
+
+
+class SpecFieldError(ValueError):
+    """A spec field refers to something the events do not have (e.g. an unknown property)."""
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+@dataclass
+class Compiler:
+    """Accumulates `$pN` parameters while it writes expressions."""
+
+    columns: list[str]
+    params: dict = field(default_factory=dict)
+
+    def param(self, value) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"${name}"
+
+    def prop(self, name: str, where: str) -> str:
+        """A property as VARCHAR (NULL when absent)."""
+        if name in self.columns:
+            return f"cast({quote(name)} as varchar)"
+        if "properties" in self.columns:
+            return f"json_extract_string(properties, {self.param('$.' + _json_key(name))})"
+        raise SpecFieldError(f"{where}: unknown property '{name}'; the events have "
+                             f"{', '.join(self.columns)}")
+
+    def condition(self, cond: Condition, where: str) -> str:
+        v = self.prop(cond.property, f"{where}.property")
+        op, value = cond.op, cond.value
+        if op == "is_set":
+            return f"({v} is not null and {v} <> '')"
+        if op == "is_not_set":
+            return f"({v} is null or {v} = '')"
+        if op in ("gt", "gte", "lt", "lte"):
+            sym = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
+            return f"coalesce(try_cast({v} as double) {sym} {self.param(float(value))}, false)"
+        if op in ("eq", "neq"):
+            values = value if isinstance(value, list) else [value]
+            texts = [_as_text(x) for x in values]
+            test = f"list_contains({self.param(texts)}::varchar[], {v})"
+            # A missing property never equals anything, and is "not equal" to every value.
+            return f"coalesce({test}, false)" if op == "eq" else f"not coalesce({test}, false)"
+        if op == "icontains":
+            return f"coalesce(contains(lower({v}), lower({self.param(str(value))})), false)"
+        if op == "not_icontains":
+            return f"not coalesce(contains(lower({v}), lower({self.param(str(value))})), false)"
+        if op == "regex":
+            return f"coalesce(regexp_matches({v}, {self.param(str(value))}), false)"
+        raise AssertionError(op)
+
+    def event_rule(self, event: str | None, where: list[Condition], path: str) -> str:
+        parts = [] if event is None else [f"event = {self.param(event)}"]
+        parts += [self.condition(c, f"{path}.where.{i}") for i, c in enumerate(where)]
+        return "(" + " and ".join(parts) + ")" if parts else "true"
+
+
+def _json_key(name: str) -> str:
+    return '"' + name.replace('"', '\\"') + '"'
+
+
+def _as_text(value) -> str:
+    """How a spec value compares with a property read as text: true -> 'true', 3.0 -> '3'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CompiledSpec:
+    step_mask: str  # BIGINT: bit s set when the event matches step s
+    exclusion_mask: str  # BIGINT: bit s set for an exclusion that guards the step s-1 -> s
+    filters: str  # BOOLEAN over every event
+    breakdown: str | None  # VARCHAR[] of the breakdown properties on the event, '' when missing
+    params: dict
+
+
+def compile_spec(spec: FunnelSpec, columns: list[str]) -> CompiledSpec:
+    c = Compiler(columns)
+    step_terms = [f"(case when {c.event_rule(s.event, s.where, f'steps.{i}')} "
+                  f"then {1 << i}::bigint else 0::bigint end)" for i, s in enumerate(spec.steps)]
+    exclusion_terms = []
+    for i, ex in enumerate(spec.exclusions):
+        rule = c.event_rule(ex.event, ex.where, f"exclusions.{i}")
+        # An exclusion from f to t guards every step f+1..t: it taints an attempt that reached
+        # one of f..t-1 and has not yet reached the next step (metric-semantics 1.6).
+        bits = sum(1 << k for k in range(ex.from_step + 1, ex.to_step + 1))
+        exclusion_terms.append(f"(case when {rule} then {bits}::bigint else 0::bigint end)")
+    filters = " and ".join(c.condition(f, f"filters.{i}") for i, f in enumerate(spec.filters))
+    breakdown = None
+    if spec.breakdown is not None and spec.breakdown.source == "event":
+        props = [f"coalesce({c.prop(p, f'breakdown.properties.{i}')}, '')"
+                 for i, p in enumerate(spec.breakdown.properties)]
+        breakdown = "[" + ", ".join(props) + "]"
+    return CompiledSpec(
+        step_mask="(" + " | ".join(step_terms) + ")::bigint",
+        exclusion_mask="(" + (" | ".join(exclusion_terms) or "0") + ")::bigint",
+        filters=filters or "true",
+        breakdown=breakdown,
+        params=c.params,
+    )

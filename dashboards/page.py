@@ -52,6 +52,11 @@ def fmt_pct(v, digits: int = 1) -> str:
     return "–" if _missing(v) else f"{100 * float(v):.{digits}f} %"
 
 
+def fmt_points(v) -> str:
+    """A change between two rates, in percentage points."""
+    return "–" if _missing(v) else f"{100 * float(v):+.1f} pts"
+
+
 def fmt_float(v, digits: int = 2) -> str:
     return "–" if _missing(v) else f"{float(v):,.{digits}f}"
 
@@ -81,6 +86,7 @@ def _missing(v) -> bool:
 
 
 FORMATS = {"int": fmt_int, "pct": fmt_pct, "float": fmt_float, "duration": fmt_duration,
+           "points": fmt_points,
            "text": fmt_text, "date": lambda v: "–" if _missing(v) else str(v)[:10]}
 
 
@@ -103,7 +109,7 @@ class Table:
 
     def render(self) -> str:
         head = "".join(f"<th scope='col'>{esc(h)}</th>" for h, _ in self.columns)
-        numeric = [fmt in ("int", "pct", "float", "duration") for _, fmt in self.columns]
+        numeric = [fmt in ("int", "pct", "float", "duration", "points") for _, fmt in self.columns]
         body = []
         for row in self.rows[: self.max_rows]:
             cells = []

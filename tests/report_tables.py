@@ -90,3 +90,97 @@ def create_map_tables(conn: duckdb.DuckDBPyConnection) -> None:
         false as in_progress,
     from range(1, 13) t(i);
     """)
+
+
+def create_funnel_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Funnel-layer tables for the same map, in the shapes the funnels layer writes.
+
+    Week-over-week, week of 2026-10-12 vs 2026-10-05 (mature cohorts):
+      step 1 first_visit -> signed_up:  30/50 = 60 % vs 33/50 = 66 %, q 0.60 (not significant)
+      step 2 signed_up -> first_order:  6/30 = 20 % vs 15/33 = 45 %, q 0.04 (significant)
+      persona Rider, step 2: 1/10 = 10 % vs 8/12 = 67 %, q 0.03 (significant)
+    """
+    create_map_tables(conn)
+    conn.execute("""
+    create or replace table fct_funnel_week_over_week as
+    select * from (values
+        ('shop_as_is', 'all', '', date '2026-10-05', 1, 'signed_up', 50, 33, 0.66,
+         null::date, null, null, null::double,
+         null::double, null::double, null::double, null::boolean,
+         null::date, null, null, null::double,
+         null::double, null::double, null::double, null::boolean),
+        ('shop_as_is', 'all', '', date '2026-10-12', 1, 'signed_up', 50, 30, 0.60,
+         date '2026-10-05', 50, 33, 0.66, -0.06, 0.55, 0.60, false,
+         date '2026-10-05', 50, 33, 0.66, -0.06, 0.55, 0.60, false),
+        ('shop_as_is', 'all', '', date '2026-10-12', 2, 'first_order', 30, 6, 0.20,
+         date '2026-10-05', 33, 15, 15 / 33, 0.20 - 15 / 33, 0.02, 0.04, true,
+         date '2026-10-05', 33, 15, 15 / 33, 0.20 - 15 / 33, 0.02, 0.04, true),
+        ('shop_as_is', 'persona', 'Rider', date '2026-10-12', 2, 'first_order', 10, 1, 0.10,
+         date '2026-10-05', 12, 8, 8 / 12, 0.10 - 8 / 12, 0.01, 0.03, true,
+         date '2026-10-05', 12, 8, 8 / 12, 0.10 - 8 / 12, 0.01, 0.03, true)
+    ) t(map_id, dimension, segment, entry_week, step_index, milestone_id, entered, converted, rate,
+        previous_week, previous_entered, previous_converted, previous_rate, change_vs_previous,
+        p_vs_previous, q_vs_previous, significant_vs_previous,
+        high_water_week, high_water_entered, high_water_converted, high_water_rate,
+        change_vs_high_water, p_vs_high_water, q_vs_high_water, significant_vs_high_water);
+
+    create or replace table fct_milestone_funnels as
+    select * from (values
+        ('shop_as_is', 'all', '', 0, 1, 'first_visit', 'Awareness', 100, 1.0, null, null, null,
+         90, null, 0, null),
+        ('shop_as_is', 'all', '', 1, 2, 'signed_up', 'Consideration', 60, 0.6, 0.6, 0.5, 0.69,
+         55, 0.61, 5, 86400.0),
+        ('shop_as_is', 'all', '', 2, 3, 'first_order', 'Purchase', 21, 0.21, 0.35, 0.24, 0.48,
+         20, 0.36, 4, 172800.0),
+        ('shop_as_is', 'persona', 'Rider', 0, 1, 'first_visit', 'Awareness', 40, 1.0, null,
+         null, null, 40, null, 0, null),
+        ('shop_as_is', 'persona', 'Rider', 1, 2, 'signed_up', 'Consideration', 20, 0.5, 0.5,
+         0.35, 0.65, 20, 0.5, 0, 90000.0),
+        ('shop_as_is', 'persona', 'Rider', 2, 3, 'first_order', 'Purchase', 4, 0.1, 0.2, 0.08,
+         0.42, 4, 0.2, 0, 180000.0),
+        ('shop_as_is', 'persona', 'Walker', 0, 1, 'first_visit', 'Awareness', 60, 1.0, null,
+         null, null, 50, null, 0, null),
+        ('shop_as_is', 'persona', 'Walker', 1, 2, 'signed_up', 'Consideration', 40, 0.667,
+         0.667, 0.54, 0.77, 35, 0.7, 5, 80000.0),
+        ('shop_as_is', 'persona', 'Walker', 2, 3, 'first_order', 'Purchase', 17, 0.283, 0.425,
+         0.28, 0.58, 16, 0.46, 4, 170000.0),
+        ('shop_as_is', 'first_touch_channel', 'web', 0, 1, 'first_visit', 'Awareness', 100,
+         1.0, null, null, null, 90, null, 0, null),
+        ('shop_as_is', 'first_touch_channel', 'web', 1, 2, 'signed_up', 'Consideration', 60,
+         0.6, 0.6, 0.5, 0.69, 55, 0.61, 5, 86400.0),
+        ('shop_as_is', 'first_touch_channel', 'web', 2, 3, 'first_order', 'Purchase', 21,
+         0.21, 0.35, 0.24, 0.48, 20, 0.36, 4, 172800.0)
+    ) t(map_id, dimension, segment, step_index, milestone_index, milestone_id, stage, persons,
+        conversion_from_start, conversion_from_previous, conversion_from_previous_low,
+        conversion_from_previous_high, mature_persons, mature_conversion_from_previous,
+        in_progress, median_seconds);
+
+    -- Step 0: 100 entered = 60 went on + 5 in progress + 35 dropped; step 1: 60 = 21 + 4 + 35.
+    create or replace table fct_dropoff_weekly as
+    select *, dropped / nullif(progressed + dropped, 0) as drop_off_rate,
+        0.0 as drop_off_rate_low, 1.0 as drop_off_rate_high
+    from (values
+        ('shop_as_is', null::date, 0, 'first_visit', 'signed_up', 'Awareness', 100, 60, 5, 35),
+        ('shop_as_is', null::date, 1, 'signed_up', 'first_order', 'Consideration', 60, 21, 4, 35),
+        ('shop_as_is', date '2026-10-05', 0, 'first_visit', 'signed_up', 'Awareness', 50, 33, 0, 17),
+        ('shop_as_is', date '2026-10-05', 1, 'signed_up', 'first_order', 'Consideration', 33, 15, 0, 18),
+        ('shop_as_is', date '2026-10-12', 0, 'first_visit', 'signed_up', 'Awareness', 50, 27, 5, 18),
+        ('shop_as_is', date '2026-10-12', 1, 'signed_up', 'first_order', 'Consideration', 27, 6, 4, 17)
+    ) t(map_id, entry_week, step_index, milestone_id, next_milestone_id, stage, entered,
+        progressed, in_progress, dropped);
+
+    create or replace table fct_dropoff_last_touchpoints as
+    select * from (values
+        ('shop_as_is', null::date, 0, 'visit', 30, 30 / 35, 1),
+        ('shop_as_is', null::date, 0, 'newsletter', 5, 5 / 35, 2),
+        ('shop_as_is', null::date, 1, 'sign_up', 35, 1.0, 1)
+    ) t(map_id, entry_week, step_index, touchpoint_id, persons, share, rank);
+
+    create or replace table fct_dropoff_next_steps as
+    select * from (values
+        ('shop_as_is', null::date, 0, 'touchpoint', '(nothing)', 20, 20 / 35, 1),
+        ('shop_as_is', null::date, 0, 'touchpoint', 'newsletter', 15, 15 / 35, 2),
+        ('shop_as_is', null::date, 1, 'touchpoint', 'ticket', 35, 1.0, 1),
+        ('shop_as_is', null::date, 1, 'event_type', 'support.ticket_created', 35, 1.0, 1)
+    ) t(map_id, entry_week, step_index, kind, value, persons, share, rank);
+    """)

@@ -7,11 +7,12 @@ exactly what the ledger says was loaded and rejected.
 
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 
 from pipeline import sql
-from pipeline.loading import LoadResult, ensure_load_tables, ensure_raw_table, load_file
+from pipeline.loading import LoadResult, ensure_load_tables, ensure_raw_table, load_files
 from pipeline.project import JourneysProject
 from pipeline.resources import JourneysDuckDB
 
@@ -25,15 +26,16 @@ def load_kind(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
     loaded_at = datetime.now(timezone.utc)
     with duckdb.get_connection() as conn:
         ensure_load_tables(conn)
-        files = [(obj, path) for obj in objects for path in obj.find_files()]
-        for i, (obj, path) in enumerate(files, start=1):
-            result = load_file(conn, obj, path, loaded_at=loaded_at)
-            results.append(result)
-            context.log.info(
-                f"[{i}/{len(files)}] {path.name}: "
-                + ("already loaded, skipped" if result.skipped else
-                   f"read {result.rows_read}, loaded {result.rows_loaded}, "
-                   f"rejected {result.rows_rejected}, duplicate {result.rows_duplicate}"))
+        for obj in objects:
+            files = obj.find_files()
+            # One transaction and one set-based pass per object over all its new files.
+            for result in load_files(conn, obj, files, loaded_at=loaded_at):
+                results.append(result)
+                context.log.info(
+                    f"{obj.source}.{obj.spec.name} {Path(result.file).name}: "
+                    + ("already loaded, skipped" if result.skipped else
+                       f"read {result.rows_read}, loaded {result.rows_loaded}, "
+                       f"rejected {result.rows_rejected}, duplicate {result.rows_duplicate}"))
         for obj in objects:
             ensure_raw_table(conn, obj)
         tables = [obj.raw_table for obj in objects]

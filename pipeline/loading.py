@@ -1,13 +1,18 @@
 """Load export files into lossless raw tables, with rejects and an exact row-count ledger.
 
-One file is one transaction: it is read by DuckDB into a staging temp table with its row numbers,
-parsed and validated by the object's `sql/raw/parse_<kind>__<object>.sql`, and then
-- rows that fail validation go to `load_rejects` with file, row, field and reason;
-- rows whose natural key is already loaded (earlier in this file or in an earlier load) are
-  counted as duplicates;
-- the rest go to `raw_<source>__<object>` with `_file`, `_row`, `_load_id` and `_loaded_at`.
-`load_ledger` records rows_read = rows_loaded + rows_rejected + rows_duplicate for every file.
-A file already loaded (same content hash) is skipped, so loading it again adds nothing.
+All new files of one source object load in one transaction, set-based: each file is read once
+and parsed once by the object's `sql/raw/parse_<kind>__<object>.sql` straight into
+`raw_<source>__<object>` (JSON lines stream from the file; CSV and Parquet go through a small
+temp table that gives each row its true row number). Then `sql/raw/finish_load.sql`, once for
+the whole batch,
+- moves rows that fail validation to `load_rejects` with file, row, field and reason;
+- deletes rows whose natural key is already loaded (by an earlier load, or earlier in this batch
+  in file order) and counts them as duplicates;
+- writes `load_ledger`: rows_read = rows_loaded + rows_rejected + rows_duplicate per file.
+A file seen before is skipped, so loading it again adds nothing: same path, size and
+modification time (no hashing), or the same content (sha256, computed only for files whose
+size matches a file already loaded). The other new files are hashed in a thread while DuckDB
+loads them.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import sql
+from pipeline.settings import SQL_DIR
 from pipeline.sources import FORMAT_BY_SUFFIX, ResolvedObject
 
 
@@ -53,12 +60,14 @@ def ensure_load_tables(conn: duckdb.DuckDBPyConnection) -> None:
 def ensure_raw_table(conn: duckdb.DuckDBPyConnection, obj: ResolvedObject) -> None:
     """Create the object's raw table even before any file arrives, so views over it work."""
     sql.run(conn, "raw/create_raw_table", raw_table=obj.raw_table)
+    if (SQL_DIR / "raw" / f"{obj.raw_table}.sql").is_file():
+        sql.run(conn, f"raw/{obj.raw_table}")
 
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(1 << 22), b""):
             digest.update(block)
     return digest.hexdigest()
 
@@ -73,6 +82,16 @@ def file_format(obj: ResolvedObject, path: Path) -> str:
     return fmt
 
 
+@dataclass
+class _NewFile:
+    path: Path
+    fmt: str
+    size: int
+    mtime: float
+    load_id: str
+    sha256: Future | str
+
+
 def load_file(
     conn: duckdb.DuckDBPyConnection,
     obj: ResolvedObject,
@@ -81,41 +100,121 @@ def load_file(
     loaded_at: datetime | None = None,
 ) -> LoadResult:
     """Load one export file into the object's raw table, atomically."""
-    fmt = file_format(obj, path)
-    sha = file_sha256(path)
-    already = conn.execute(
-        "select count(*) from load_ledger where source = ? and object = ? and file_sha256 = ?",
-        [obj.source, obj.spec.name, sha],
-    ).fetchall()[0][0]
-    if already:
-        return LoadResult(obj.source, obj.spec.name, str(path), 0, 0, 0, 0, skipped=True)
+    return load_files(conn, obj, [path], loaded_at=loaded_at)[0]
 
-    loaded_at = (loaded_at or datetime.now(timezone.utc)).replace(tzinfo=None)
-    load_id = uuid.uuid4().hex
+
+def load_files(
+    conn: duckdb.DuckDBPyConnection,
+    obj: ResolvedObject,
+    paths: list[Path],
+    *,
+    loaded_at: datetime | None = None,
+) -> list[LoadResult]:
+    """Load the new files among `paths` into the object's raw table in one transaction.
+
+    Returns one result per path, in order (skipped for files loaded before).
+    """
+    formats = {path: file_format(obj, path) for path in paths}
     ensure_raw_table(conn, obj)
+    _remove_unsettled(conn, obj)
+    seen = conn.execute(
+        "select file, file_size, file_mtime, file_sha256 from load_ledger "
+        "where source = ? and object = ?", [obj.source, obj.spec.name]).fetchall()
+    seen_stats = {(f, size, mtime) for f, size, mtime, _ in seen}
+    seen_sizes = {size for _, size, _, _ in seen}
+    seen_shas = {sha for *_, sha in seen}
+    skipped: set[Path] = set()
+    new: list[_NewFile] = []
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        for path in paths:
+            stat = path.stat()
+            if (str(path), stat.st_size, stat.st_mtime) in seen_stats:
+                skipped.add(path)
+                continue
+            # Only a file of a size already loaded can hold content already loaded.
+            if stat.st_size in seen_sizes or None in seen_sizes:
+                sha: Future | str = file_sha256(path)
+                if sha in seen_shas:
+                    skipped.add(path)
+                    continue
+            else:
+                sha = hasher.submit(file_sha256, path)
+            new.append(_NewFile(path, formats[path], stat.st_size, stat.st_mtime,
+                                uuid.uuid4().hex, sha))
+        counts = _load_new_files(conn, obj, new, loaded_at) if new else {}
+    return [
+        LoadResult(obj.source, obj.spec.name, str(p), 0, 0, 0, 0, skipped=True)
+        if p in skipped else LoadResult(obj.source, obj.spec.name, str(p), *counts[str(p)])
+        for p in paths
+    ]
+
+
+def _load_new_files(conn, obj: ResolvedObject, new: list[_NewFile],
+                    loaded_at: datetime | None) -> dict[str, tuple[int, int, int, int]]:
+    """Land the files' rows, then settle them, in two transactions.
+
+    Deleting rows in the transaction that appended them makes DuckDB rewrite every row group
+    it wrote at commit (measured: the load's cost again), so rows land first, flagged, and a
+    second transaction moves the rejects, deletes the duplicates and writes the ledger. Rows
+    of a load with no ledger row are unsettled: an interrupted load's leftovers, removed at the
+    start of every load (load_files) and whenever settling fails.
+    """
+    loaded_at = (loaded_at or datetime.now(timezone.utc)).replace(tzinfo=None)
+    parse_params = {"timezone": obj.timezone, "loaded_at": loaded_at,
+                    **obj.spec.parse_params()}
+    structural = []
     conn.execute("begin transaction")
     try:
-        structural_rejects = _read_into_incoming(conn, obj, path, fmt)
-        sql.run(conn, f"raw/{obj.spec.parse}",
-                {"timezone": obj.timezone, **obj.spec.parse_params()})
-        counts = sql.run(
-            conn, "raw/insert_loaded_rows",
-            {"load_id": load_id, "file": str(path), "file_sha256": sha, "loaded_at": loaded_at,
-             "source": obj.source, "object": obj.spec.name,
-             "structural_rejects": structural_rejects},
-            raw_table=obj.raw_table,
-        ).fetchall()[0]
+        for f in new:
+            structural.append(_read_into_incoming(conn, obj, f.path, f.fmt))
+            params = {**parse_params, "load_id": f.load_id, "file": str(f.path)}
+            sql.run(conn, f"raw/{obj.spec.parse}", params, raw_table=obj.raw_table)
+            conn.execute(
+                "insert into load_rejects select ?, ?, ?, ?, _row, _field, _reason, _line, ? "
+                "from _structural_rejects",
+                [f.load_id, obj.source, obj.spec.name, str(f.path), loaded_at])
+            _drop_incoming(conn)
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
+        _drop_incoming(conn)
         raise
-    finally:
-        for temp in ("_incoming", "_parsed", "_structural_rejects", "_csv_rejects",
-                     "_csv_reject_scans", "_classified", "_incoming_numbered"):
-            conn.execute(f"drop table if exists {temp}")
-    rows_read, rows_loaded, rows_rejected, rows_duplicate = counts
-    return LoadResult(obj.source, obj.spec.name, str(path), rows_read, rows_loaded,
-                      rows_rejected, rows_duplicate)
+    conn.execute("begin transaction")
+    try:
+        conn.execute(
+            "create or replace temp table _load_files (load_id varchar, file varchar, "
+            "file_order integer, file_sha256 varchar, file_size bigint, file_mtime double, "
+            "structural_rejects bigint)")
+        for order, (f, n_structural) in enumerate(zip(new, structural)):
+            sha = f.sha256.result() if isinstance(f.sha256, Future) else f.sha256
+            conn.execute("insert into _load_files values (?, ?, ?, ?, ?, ?, ?)",
+                         [f.load_id, str(f.path), order, sha, f.size, f.mtime, n_structural])
+        rows = sql.run(conn, "raw/finish_load",
+                       {"source": obj.source, "object": obj.spec.name, "loaded_at": loaded_at},
+                       raw_table=obj.raw_table).fetchall()
+        for file, rows_read, *_, not_json, not_object in rows:
+            _check_json_objects(obj, file, rows_read, not_json, not_object)
+        conn.execute("drop table _load_files")
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        _remove_unsettled(conn, obj)
+        raise
+    return {file: tuple(counts) for file, *counts, _, _ in rows}
+
+
+def _remove_unsettled(conn, obj: ResolvedObject) -> None:
+    sql.run(conn, "raw/remove_unsettled_rows", {"source": obj.source, "object": obj.spec.name},
+            raw_table=obj.raw_table)
+
+
+def _drop_incoming(conn) -> None:
+    temps = conn.execute(
+        "select table_name, table_type from information_schema.tables "
+        "where table_catalog = 'temp' and table_name in ('_incoming', '_structural_rejects', "
+        "'_csv_rejects', '_csv_reject_scans', '_incoming_numbered')").fetchall()
+    for name, kind in temps:
+        conn.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
 
 
 def _no_structural_rejects(conn) -> None:
@@ -125,26 +224,16 @@ def _no_structural_rejects(conn) -> None:
 
 
 def _read_into_incoming(conn, obj: ResolvedObject, path: Path, fmt: str) -> int:
-    """Create temp table `_incoming(_row, _line)`; `_line` is the row as JSON text.
+    """Make `_incoming(_row, _line)`: each row with its 1-based row number, as JSON text.
 
-    Returns the number of rows DuckDB's CSV reader could not split into the header's columns;
-    those are already in `_csv_rejects` and are added to `load_rejects` with the parsed rejects.
+    JSON lines are a view that streams the file's lines (the parse reads the file once). CSV
+    and Parquet rows go through a temp table. Returns the number of rows DuckDB's CSV reader
+    could not split into the header's columns; those are in `_structural_rejects`.
     """
     if fmt == "jsonl":
-        # Read lines as text, not as JSON: a bad line keeps its text and its line number, and
-        # blank lines (not rows) still count toward the numbering. \x01 cannot occur unescaped
-        # in valid JSON, so every line is one column.
-        conn.execute(
-            "create temp table _incoming as "
-            "select ordinality::bigint as _row, "
-            "case when json_valid(line) then line end as _line, line as _text "
-            "from read_csv(?, columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', "
-            "quote = '', escape = '', auto_detect = false, strict_mode = false) "
-            "with ordinality "
-            "where trim(line) <> ''",
-            [str(path)],
-        )
-        _check_json_required(conn, obj, path)
+        # A view cannot take parameters; the path is quoted as a literal.
+        conn.execute(f"create or replace temp view _incoming as "
+                     f"select _row, _line from jsonl_lines({_sql_literal(str(path))})")
         _no_structural_rejects(conn)
         return 0
     if fmt == "parquet":
@@ -155,8 +244,7 @@ def _read_into_incoming(conn, obj: ResolvedObject, path: Path, fmt: str) -> int:
         conn.execute(
             "create temp table _incoming as "
             "select ordinality::bigint as _row, "
-            "json_remove(to_json(src), '$.ordinality')::varchar as _line, "
-            "null::varchar as _text "
+            "json_remove(to_json(src), '$.ordinality')::varchar as _line "
             "from (select * from read_parquet(?) with ordinality) as src",
             [str(path)],
         )
@@ -235,12 +323,11 @@ def _check_required(obj: ResolvedObject, path: Path, columns: list[str]) -> None
             f"{obj.source}.{obj.spec.name}; found {', '.join(repr(c) for c in columns)}")
 
 
-def _check_json_required(conn, obj: ResolvedObject, path: Path) -> None:
-    """A JSON-lines file whose rows are not objects at all is in the wrong format."""
-    valid, objects = conn.execute(
-        "select count(_line), count(*) filter (where json_type(_line::json) = 'OBJECT') "
-        "from _incoming").fetchall()[0]
-    if valid and not objects:
+def _check_json_objects(obj: ResolvedObject, file: str, rows_read: int, not_json: int,
+                        not_object: int) -> None:
+    """A JSON-lines file whose rows parse but none is an object is in the wrong format."""
+    valid = rows_read - not_json
+    if valid and valid == not_object:
         raise ExportFileError(
-            f"{path}: no line is a JSON object; {obj.source}.{obj.spec.name} expects one JSON "
+            f"{file}: no line is a JSON object; {obj.source}.{obj.spec.name} expects one JSON "
             f"object per line")

@@ -1,4 +1,5 @@
 -- Bookkeeping shared by every raw load: one ledger row per file load, one reject row per bad row.
+-- file_size and file_mtime let a reload skip a file it has seen without hashing it again.
 create table if not exists load_ledger (
     load_id         varchar primary key,
     source          varchar not null,
@@ -9,8 +10,14 @@ create table if not exists load_ledger (
     rows_read       bigint not null,
     rows_loaded     bigint not null,
     rows_rejected   bigint not null,
-    rows_duplicate  bigint not null
+    rows_duplicate  bigint not null,
+    file_size       bigint,
+    file_mtime      double
 );
+
+alter table load_ledger add column if not exists file_size bigint;
+
+alter table load_ledger add column if not exists file_mtime double;
 
 create table if not exists load_rejects (
     load_id     varchar not null,

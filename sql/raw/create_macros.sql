@@ -18,6 +18,19 @@ create or replace macro any_to_utc(v, zone) as
         else try_cast(timezone(zone, try_cast(trim(v) as timestamp)) as timestamp)
     end;
 
+-- The non-blank lines of a JSON-lines file with their 1-based line numbers, as text: read as
+-- lines, not as JSON, so a bad line keeps its text and its number, and blank lines still count
+-- toward the numbering. chr(1) cannot occur unescaped in valid JSON, so every line is one column.
+-- WITH ORDINALITY numbers lines in file order even when two threads read the file.
+create or replace macro jsonl_lines(path) as table
+select ordinality::bigint as _row, line as _line
+from read_csv(path, columns = {'line': 'VARCHAR'}, header = false, delim = chr(1), quote = '',
+    escape = '', auto_detect = false, strict_mode = false) with ordinality
+where trim(line) <> '';
+
+-- A JSON text whose top level is an object (validity is checked by the parse itself).
+create or replace macro is_json_object_text(v) as starts_with(ltrim(v), '{');
+
 create or replace macro is_plausible_time(ts) as
     ts >= timestamp '2000-01-01' and ts < timestamp '2100-01-01';
 

@@ -24,8 +24,7 @@ select
     i._good_ordinal + (
         select count(*) from good_rows_before g where g.n_good_before < i._good_ordinal
     ) as _row,
-    json_remove(i._line, '$.ordinality')::varchar as _line,
-    _line as _text
+    json_remove(i._line, '$.ordinality')::varchar as _line
 from _incoming as i;
 
 drop table _incoming;

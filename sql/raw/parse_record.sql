@@ -1,6 +1,8 @@
 -- Parse rows of a record-shaped export (CRM, support, survey and generic files): the natural
 -- key, the event time and the required values are named by the object's spec in
 -- pipeline/sources.py and bound as parameters, so one file serves every such object.
+-- Reads `_incoming(_row, _line)`; `_line` is the row as JSON text (a JSON-lines file's line as
+-- read, which may not parse).
 --   $key_paths       JSON pointers of the natural-key fields
 --   $key_names       their column names, for reject messages
 --   $row_hash_key    true: rows without key values are keyed by a hash of the whole row
@@ -8,22 +10,33 @@
 --   $required_names  their column names
 --   $time_path       JSON pointer of the event time, or NULL for objects without one
 --   $time_kind       epoch_s | epoch_ms | local (ISO-8601 with an offset, else naive in $timezone)
-create temp table _parsed as
-with extracted as (
+insert into {{raw_table}} by name
+with checked as (
     select
         _row,
         _line,
-        json_type(_line::json) as json_kind,
-        json_extract_string(_line, $key_paths) as key_values,
-        json_extract_string(_line, $required_paths) as required_values,
-        json_extract_string(_line, $time_path) as time_raw
+        json_valid(_line) as is_valid
     from _incoming
+),
+
+extracted as (
+    select
+        _row,
+        _line,
+        is_valid,
+        case when is_valid then json_type(_line) end as json_kind,
+        case when is_valid then json_extract_string(_line, $key_paths) end as key_values,
+        case when is_valid then json_extract_string(_line, $required_paths) end
+            as required_values,
+        case when is_valid then json_extract_string(_line, $time_path) end as time_raw
+    from checked
 ),
 
 fields as (
     select
         _row,
         _line,
+        is_valid,
         json_kind,
         key_values,
         time_raw,
@@ -41,8 +54,10 @@ fields as (
 )
 
 select
+    $load_id as _load_id,
+    $file as _file,
     _row,
-    _line,
+    $loaded_at as _loaded_at,
     case
         when not key_incomplete then to_json(key_values)::varchar
         when $row_hash_key then 'row:' || md5(_line)
@@ -53,14 +68,14 @@ select
             then $timezone
     end as _tz_assumed,
     case
-        when _line is null or json_kind <> 'OBJECT' then 'line'
+        when not is_valid or json_kind <> 'OBJECT' then 'line'
         when missing_required is not null then $required_names[missing_required]
         when key_incomplete and not $row_hash_key then array_to_string($key_names, ', ')
         when $time_path is not null and (occurred_at is null or not is_plausible_time(occurred_at))
             then ltrim($time_path, '/')
     end as _reject_field,
     case
-        when _line is null then 'not valid JSON'
+        when not is_valid then 'not valid JSON'
         when json_kind <> 'OBJECT' then 'not a JSON object'
         when missing_required is not null then 'missing ' || $required_names[missing_required]
         when key_incomplete and not $row_hash_key
@@ -69,5 +84,6 @@ select
             then 'cannot read time (' || $time_kind || '): ' || coalesce(time_raw, '(empty)')
         when $time_path is not null and not is_plausible_time(occurred_at)
             then 'time outside 2000-2100: ' || time_raw
-    end as _reject_reason
+    end as _reject_reason,
+    _line as _record
 from fields;

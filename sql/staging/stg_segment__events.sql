@@ -12,39 +12,45 @@ renamed as (
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
 
-        -- what happened
-        lower(_record ->> 'type') as message_type,
-        _record ->> 'event' as track_event,
-        _record ->> 'name' as page_name,
+        -- what happened (typed at load: sql/raw/parse_segment__events.sql)
+        message_type,
+        track_event,
+        page_name,
 
         -- when
         _occurred_at as occurred_at,
-        _record ->> 'timestamp' as occurred_at_raw,
+        timestamp_raw as occurred_at_raw,
         _tz_assumed as occurred_at_tz_assumed,
-        try_cast(try_cast(_record ->> 'receivedAt' as timestamptz) as timestamp) as received_at,
+        received_at,
 
         -- who
-        nullif(trim(_record ->> 'userId'), '') as user_id,
-        nullif(trim(_record ->> 'anonymousId'), '') as anonymous_id,
-        normalise_email(coalesce(_record ->> '$.traits.email', _record ->> '$.context.traits.email'))
-            as email_norm,
+        user_id,
+        anonymous_id,
+        normalise_email(email_raw) as email_norm,
 
         -- where from
-        _record ->> '$.context.page.url' as url,
-        _record ->> '$.context.page.referrer' as referrer,
-        _record ->> '$.context.campaign.name' as utm_campaign,
-        _record ->> '$.context.campaign.source' as utm_source,
-        _record ->> '$.context.campaign.medium' as utm_medium,
-        _record ->> '$.context.campaign.term' as utm_term,
-        _record ->> '$.context.campaign.content' as utm_content,
+        page_url as url,
+        page_referrer as referrer,
+        campaign_name as utm_campaign,
+        campaign_source as utm_source,
+        campaign_medium as utm_medium,
+        campaign_term as utm_term,
+        campaign_content as utm_content,
 
-        -- about what
-        _record -> 'properties' as event_properties,
-        try_cast(coalesce(_record ->> '$.properties.revenue', _record ->> '$.properties.total')
-            as double) as revenue,
-        _record ->> '$.properties.currency' as currency,
-        _record ->> '$.properties.order_id' as order_id
+        -- about what: one parse of the small properties object for all three values
+        properties as event_properties,
+        json_extract_string(properties, ['$.revenue', '$.total', '$.currency', '$.order_id'])
+            as order_fields
     from source
+),
+
+typed as (
+    select
+        * exclude (order_fields),
+        try_cast(coalesce(order_fields[1], order_fields[2]) as double) as revenue,
+        order_fields[3] as currency,
+        order_fields[4] as order_id
+    from renamed
 )
 
 select
@@ -91,4 +97,4 @@ select
     revenue as value_numeric,
     currency,
     event_properties as properties
-from renamed;
+from typed;

@@ -12,25 +12,27 @@ renamed as (
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
 
-        -- what happened
-        lower(_record ->> 'event') as event_name,
-        _record ->> 'type' as bounce_type,
+        -- what happened (typed at load: sql/raw/parse_sendgrid__events.sql)
+        event as event_name,
+        bounce_type,
 
         -- when
         _occurred_at as occurred_at,
-        _record ->> 'timestamp' as occurred_at_raw,
+        timestamp_raw as occurred_at_raw,
 
         -- who
-        normalise_email(_record ->> 'email') as email_norm,
-        nullif(trim(_record ->> 'user_id'), '') as user_id,
+        normalise_email(email) as email_norm,
+        user_id,
 
         -- about what
-        _record ->> 'sg_message_id' as message_id,
-        _record ->> 'marketing_campaign_id' as campaign_id,
-        _record ->> 'marketing_campaign_name' as campaign_name,
-        _record ->> 'url' as url,
-        _record ->> 'reason' as reason,
-        _record
+        sg_message_id as message_id,
+        marketing_campaign_id as campaign_id,
+        marketing_campaign_name as campaign_name,
+        url,
+        reason,
+        category,
+        sg_machine_open,
+        status
     from source
 )
 
@@ -73,9 +75,9 @@ select
     'email' as channel,
     reason as text,
     json_object(
-        'category', _record -> 'category',
+        'category', category,
         'bounce_type', bounce_type,
-        'machine_open', _record -> 'sg_machine_open',
-        'status', _record ->> 'status'
+        'machine_open', sg_machine_open,
+        'status', status
     ) as properties
 from renamed;

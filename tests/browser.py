@@ -61,7 +61,7 @@ _FIGURES_JS = """
   points: (gd.calcdata || []).reduce((n, trace) => n + trace.filter(
             p => p && (p.y !== undefined || p.x !== undefined || p.z !== undefined ||
                        p.s !== undefined || p.v !== undefined)).length, 0),
-  marks: gd.querySelectorAll('.point, .js-line, .heatmaplayer image, .slice, .shapelayer path')
+  marks: gd.querySelectorAll('.point, .js-line, .hm image, .heatmaplayer image, .shapelayer path')
            .length,
 }))
 """

@@ -184,3 +184,50 @@ def create_funnel_tables(conn: duckdb.DuckDBPyConnection) -> None:
         ('shop_as_is', null::date, 1, 'event_type', 'support.ticket_created', 35, 1.0, 1)
     ) t(map_id, entry_week, step_index, kind, value, persons, share, rank);
     """)
+
+
+def create_say_do_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Say-vs-do tables in the conformance layer's shapes.
+
+    intent: 40 said, 5 not due, 35 judged, 14 did -> 40 %, gap 21.
+    promoters: 12 said, 12 judged, 9 did -> 75 %, a small group (< 30).
+    CSAT in Onboarding: satisfied 20 judged, 8 went on -> 12 satisfied but stalled.
+    Stated email: 10 customers, 6 engaged mostly by email, 4 on web; stated web: 5, all web.
+    """
+    create_map_tables(conn)
+    conn.execute("""
+    create or replace table say_vs_do as
+    select * from (values
+        ('shop_as_is', 'intent', 'Says they will buy <soon>', 'all', '', 40, 5, 35, 14,
+         0.4, 0.26, 0.56, 21, 0.6, false),
+        ('shop_as_is', 'promoters', 'Promoters order again', 'all', '', 12, 0, 12, 9,
+         0.75, 0.47, 0.91, 3, 0.25, true),
+        ('shop_as_is', 'intent', 'Says they will buy <soon>', 'persona', 'Rider', 20, 2, 18, 5,
+         5 / 18, 0.12, 0.5, 13, 13 / 18, true)
+    ) t(map_id, claim_id, label, grouping, group_value, said, open, judged, did, rate, rate_low,
+        rate_high, gap, gap_rate, small_group);
+
+    create or replace table claim_calibration as
+    select * from (values
+        ('shop_as_is', 'intent', 1.0, false, 20, 0, 1, 0.05, 0.01, 0.24),
+        ('shop_as_is', 'intent', 3.0, false, 20, 0, 4, 0.2, 0.08, 0.42),
+        ('shop_as_is', 'intent', 5.0, true, 35, 5, 14, 0.4, 0.26, 0.56),
+        ('shop_as_is', 'promoters', 9.0, true, 12, 0, 9, 0.75, 0.47, 0.91)
+    ) t(map_id, claim_id, score, in_say_range, respondents, open, behaved, rate, rate_low,
+        rate_high);
+
+    create or replace table csat_vs_progression as
+    select * from (values
+        ('shop_as_is', 'Purchase', true, 22, 20, 8, 0.4, 0.22, 0.61, 12, true),
+        ('shop_as_is', 'Purchase', false, 6, 6, 1, 1 / 6, 0.03, 0.56, 0, true),
+        ('shop_as_is', 'Awareness', true, 3, 0, 0, null, null, null, 0, true)
+    ) t(map_id, stage, satisfied, answers, judged, progressed, progression_rate,
+        progression_rate_low, progression_rate_high, satisfied_but_stalled, small_group);
+
+    create or replace table stated_vs_actual_channel as
+    select * from (values
+        ('shop_as_is', 'Email', 'email', 6, 0.6, true),
+        ('shop_as_is', 'Email', 'web', 4, 0.4, false),
+        ('shop_as_is', 'Web', 'web', 5, 1.0, true)
+    ) t(map_id, stated_channel, engaged_channel, customers, share_of_stated, matches_stated);
+    """)

@@ -14,7 +14,7 @@ def test_names_are_stable():
         "customers", "event_customers", "events", "identifiers", "identity_audit_sources",
         "identity_edges", "identity_inputs", "person_map", "raw_generic", "raw_hubspot",
         "raw_segment", "raw_sendgrid", "raw_surveys", "raw_zendesk", "report_coverage",
-        "report_journey_map", "report_weekly_dropoff", "reports_index", "staged_views",
+        "report_journey_map", "report_say_vs_do", "report_weekly_dropoff", "reports_index", "staged_views",
     ]
     assert sorted(j.name for j in defs.jobs) == ["ingest_job", "journeys_job"]
     assert [s.name for s in defs.schedules] == ["journeys_job_schedule"]

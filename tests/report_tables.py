@@ -231,3 +231,57 @@ def create_say_do_tables(conn: duckdb.DuckDBPyConnection) -> None:
         ('shop_as_is', 'Web', 'web', 5, 1.0, true)
     ) t(map_id, stated_channel, engaged_channel, customers, share_of_stated, matches_stated);
     """)
+
+
+def create_attribution_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Attribution-layer tables in its shapes. 10 conversions; each model's credits add to 10:
+    first touch all to visit; last touch 7 order + 3 sign_up; linear 4/3/3; markov 5/3/2."""
+    create_map_tables(conn)
+    conn.execute("""
+    create or replace table fct_attribution_credits as
+    select map_id, level, grain, persona, month, model, label, credit, n_conversions,
+        credit / n_conversions as credit_share, 1 as group_id
+    from (values
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'first_touch', 'visit', 10.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'last_touch', 'order', 7.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'last_touch', 'sign_up', 3.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'linear', 'visit', 4.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'linear', 'sign_up', 3.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'linear', 'order', 3.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'markov', 'visit', 5.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'markov', 'sign_up', 3.0, 10),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 'markov', 'order', 2.0, 10),
+        ('shop_as_is', 'channel', 'all', null, null, 'markov', 'web', 8.0, 10),
+        ('shop_as_is', 'channel', 'all', null, null, 'markov', 'email', 2.0, 10),
+        ('shop_as_is', 'channel', 'all', null, null, 'linear', 'web', 9.0, 10),
+        ('shop_as_is', 'channel', 'all', null, null, 'linear', 'email', 1.0, 10),
+        ('shop_as_is', 'touchpoint', 'persona', 'Rider', null, 'markov', 'visit', 3.0, 4),
+        ('shop_as_is', 'touchpoint', 'persona', 'Rider', null, 'markov', 'order', 1.0, 4),
+        ('shop_as_is', 'touchpoint', 'persona', 'Walker', null, 'markov', 'sign_up', 6.0, 6)
+    ) t(map_id, level, grain, persona, month, model, label, credit, n_conversions);
+
+    create or replace table fct_attribution_removal_effects as
+    select * from (values
+        ('shop_as_is', 'touchpoint', 'all', null, null, 1, 'visit', 0.5, 0.0, 1.0, 0.5),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 1, 'sign_up', 0.5, 0.2, 0.6, 0.3),
+        ('shop_as_is', 'touchpoint', 'all', null, null, 1, 'order', 0.5, 0.3, 0.4, 0.2)
+    ) t(map_id, level, grain, persona, month, group_id, label, conversion_probability,
+        conversion_probability_without, removal_effect, credit_share);
+
+    create or replace table fct_branches as
+    select * from (values
+        ('shop_as_is', 'email', 'Nurture 1', 'nurture_1', 'clicked', 20, 20, 20, 5.0, 20, 8,
+         0.2, 0.4, 0.22, 0.61),
+        ('shop_as_is', 'email', 'Nurture 1', 'nurture_1', 'nothing', 80, 80, 10, 30.0, 80, 8,
+         0.8, 0.1, 0.05, 0.19)
+    ) t(map_id, anchor_kind, anchor_label, anchor_touchpoint_id, outcome, n_anchors,
+        n_customers, n_with_next_touch, median_hours_to_next_touch, n_conversion_eligible,
+        n_converted, outcome_share, conversion_rate, conversion_rate_low, conversion_rate_high);
+
+    create or replace table fct_opportunity_steps as
+    select * from (values
+        ('shop_as_is', 3, 'first_order', 'all', 60, 21, 0.35, 0.8, 'target', 'map', 0.5, 7.2, 1),
+        ('shop_as_is', 2, 'signed_up', 'all', 100, 60, 0.6, 0.35, 'target', 'map', 0.6, 0.0, 2)
+    ) t(map_id, milestone_index, milestone_id, population, n_entered, n_converted, rate,
+        downstream_rate, benchmark, benchmark_group, benchmark_rate, extra_conversions, rank);
+    """)

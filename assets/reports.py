@@ -7,13 +7,13 @@ Each report reads the metric tables through a read-only view of the run's DuckDB
 
 import dagster as dg
 
-from dashboards import attribution, coverage, dropoff, journey_map, say_do
+from dashboards import attribution, coverage, dropoff, ideal, journey_map, say_do
 from dashboards.context import make_context
 from dashboards.site import ReportSite
 from pipeline import settings
 from pipeline.resources import JourneysDuckDB
 
-REPORT_MODULES = [coverage, journey_map, dropoff, say_do, attribution]
+REPORT_MODULES = [coverage, journey_map, dropoff, ideal, say_do, attribution]
 
 
 def build_report(duckdb: JourneysDuckDB, module, site: ReportSite):

@@ -147,6 +147,10 @@ def draw(stages: list[str], notes: list[Note], edges: list[Edge] | None = None,
         if a is None or b is None:
             continue
         (x0, y0), (x1, y1) = _anchor(a, b), _anchor(b, a)
+        if edge.dash:  # annotation arrows cannot be dashed: a dashed line, then the head only
+            shapes.append(dict(type="line", x0=x0, y0=y0, x1=x1, y1=y1,
+                               line={"color": edge.colour, "width": 2, "dash": "dash"}))
+            x0, y0 = x1 - (x1 - x0) * 0.05, y1 - (y1 - y0) * 0.05
         annotations.append(dict(
             x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y",
             axref="x", ayref="y", showarrow=True, arrowhead=3, arrowsize=1,

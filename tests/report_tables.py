@@ -17,7 +17,8 @@ def create_map_tables(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("""
     create or replace table journey_maps as
     select * from (values
-        ('shop_as_is', 'as_is', 'Shop & co — as drawn', 'Shopper', null, 1209600, 'maps/x.yaml')
+        ('shop_as_is', 'as_is', 'Shop & co — as drawn', 'Shopper', null::varchar, 1209600,
+         'maps/x.yaml')
     ) t(map_id, kind, title, persona_name, ideal_of, window_seconds, file);
 
     create or replace table map_stages as
@@ -284,4 +285,97 @@ def create_attribution_tables(conn: duckdb.DuckDBPyConnection) -> None:
         ('shop_as_is', 2, 'signed_up', 'all', 100, 60, 0.6, 0.35, 'target', 'map', 0.6, 0.0, 2)
     ) t(map_id, milestone_index, milestone_id, population, n_entered, n_converted, rate,
         downstream_rate, benchmark, benchmark_group, benchmark_rate, extra_conversions, rank);
+    """)
+
+
+def create_conformance_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Conformance-layer tables for an ideal copy of the map, `shop_ideal`: Consideration is
+    required, Purchase repeatable. Touchpoint moves and the ideal's verdict:
+      visit -> sign_up   8  Awareness -> Consideration: expected
+      newsletter -> visit 5 within Awareness: expected
+      visit -> order     3  skips the required Consideration: unexpected
+      order -> sign_up   2  back into Consideration, not repeatable: unexpected
+      order -> ticket    1  within Purchase: expected
+    Targets: into signed_up 70 % (actual 60 %, 2 more at the endpoint if met); into
+    first_order 40 % (actual 50 %, met). Follow-up visit -> sign_up within 3 d: 6 of 10 done.
+    """
+    create_map_tables(conn)
+    conn.execute("""
+    insert into journey_maps values
+        ('shop_ideal', 'ideal', 'Shop — the ideal', 'Shopper', 'shop_as_is', 1209600, 'i.yaml');
+    insert into map_stages values
+        ('shop_ideal', 'Awareness', 1, false, false),
+        ('shop_ideal', 'Consideration', 2, false, false),
+        ('shop_ideal', 'Purchase', 3, false, true);
+    insert into map_touchpoints
+        select 'shop_ideal', * exclude (map_id, required), touchpoint_id = 'sign_up'
+        from map_touchpoints where map_id = 'shop_as_is';
+    insert into map_milestones
+        select 'shop_ideal', * exclude (map_id) from map_milestones where map_id = 'shop_as_is';
+    insert into journey_events
+        select 'shop_ideal', * exclude (map_id) from journey_events where map_id = 'shop_as_is';
+    insert into customer_journeys
+        select 'shop_ideal', * exclude (map_id) from customer_journeys where map_id = 'shop_as_is';
+
+    create or replace table map_follow_ups as
+    select 'shop_ideal' as map_id, 'signup_nudge' as follow_up_id,
+        'Visitors who skip the newsletter are nudged to sign up' as label,
+        'visit' as after_touchpoint, 'newsletter' as unless_touchpoint,
+        'sign_up' as expect_touchpoint, 259200 as within_seconds;
+
+    create or replace table follow_up_summary as
+    select 'shop_ideal' as map_id, 'signup_nudge' as follow_up_id, 'x' as label, 14 as n_after,
+        2 as n_not_needed, 2 as n_not_due, 10 as n_due, 6 as n_done, 4 as n_missing,
+        4 as n_customers_missing, 0.6 as done_rate, 0.31 as done_rate_low,
+        0.83 as done_rate_high;
+
+    create or replace table conformance_summary as
+    select 'shop_ideal' as map_id, 12 as n_journeys, 10 as n_closed, 2 as n_in_progress,
+        4 as n_variants, 0.82 as log_fitness, 0.85 as average_fitness,
+        0.5 as perfectly_fitting_share;
+
+    create or replace table conformance_by_week as
+    select * from (values
+        ('shop_ideal', date '2026-10-05', 6, 0.78, 0.8, 0.5),
+        ('shop_ideal', date '2026-10-12', 4, 0.88, 0.9, 0.5)
+    ) t(map_id, entry_week, n_closed, log_fitness, average_fitness, perfectly_fitting_share);
+
+    create or replace table conformance_deviations as
+    select * from (values
+        ('shop_ideal', 'skipped_stage', 'Consideration', 3, 0.3, 1),
+        ('shop_ideal', 'looped_back', 'Consideration', 2, 0.2, 2)
+    ) t(map_id, kind, subject, n_journeys, share_of_closed, deviation_rank);
+
+    create or replace table conformance_touchpoint_dfg as
+    select * from (values
+        ('shop_ideal', 'visit', 'sign_up', 8, 3600.0),
+        ('shop_ideal', 'newsletter', 'visit', 5, 7200.0),
+        ('shop_ideal', 'visit', 'order', 3, 86400.0),
+        ('shop_ideal', 'order', 'sign_up', 2, 172800.0),
+        ('shop_ideal', 'order', 'ticket', 1, 600.0),
+        ('shop_ideal', 'visit', 'visit', 9, 60.0)
+    ) t(map_id, from_touchpoint, to_touchpoint, n_transitions, median_seconds);
+
+    create or replace table step_targets as
+    select * from (values
+        ('shop_ideal', 2, 'signed_up', 10, 0, 6, 0.6, 0.31, 0.83, 0.7, -0.1, 90000.0, 172800.0,
+         -82800.0, 1.0, 2.0, 1),
+        ('shop_ideal', 3, 'first_order', 6, 0, 3, 0.5, 0.19, 0.81, 0.4, 0.1, 180000.0, 259200.0,
+         -79200.0, 0.0, 0.0, 2)
+    ) t(map_id, milestone_index, milestone_id, entered, open, converted, conversion_rate,
+        conversion_rate_low, conversion_rate_high, target_rate, conversion_gap, median_seconds,
+        target_median_seconds, median_gap_seconds, lost_vs_target, extra_endpoint_if_met,
+        impact_rank);
+
+    create or replace table department_handoffs as
+    select * from (values
+        ('shop_ideal', 'department', 'marketing', 'sales', null, null, 6, 5, 7200.0, 5, 2,
+         0.4, 0.12, 0.77, 1),
+        ('shop_ideal', 'department', 'sales', 'support', null, null, 1, 1, 600.0, 1, 0,
+         0.0, 0.0, 0.79, 2),
+        ('shop_ideal', 'touchpoint', 'marketing', 'sales', 'sign_up', 'order', 6, 5, 7200.0, 5, 2,
+         0.4, 0.12, 0.77, 1)
+    ) t(map_id, level, from_department, to_department, from_touchpoint, to_touchpoint,
+        n_handoffs, n_customers, median_latency_seconds, at_risk, dropped, drop_rate,
+        drop_rate_low, drop_rate_high, handoff_rank);
     """)

@@ -13,7 +13,7 @@ def test_names_are_stable():
     assert assets == [
         "customers", "event_customers", "events", "identifiers", "identity_audit_sources",
         "identity_edges", "identity_inputs", "person_map", "raw_generic", "raw_hubspot",
-        "raw_segment", "raw_sendgrid", "raw_surveys", "raw_zendesk", "report_attribution", "report_coverage",
+        "raw_segment", "raw_sendgrid", "raw_surveys", "raw_zendesk", "report_as_is_vs_ideal", "report_attribution", "report_coverage",
         "report_journey_map", "report_say_vs_do", "report_weekly_dropoff", "reports_index", "staged_views",
     ]
     assert sorted(j.name for j in defs.jobs) == ["ingest_job", "journeys_job"]

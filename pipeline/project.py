@@ -16,10 +16,16 @@ class JourneysProject(dg.ConfigurableResource):
 
     exports_dir: str
     sources_config: str
+    #: The journey maps folder; empty means settings.maps_dir() (JOURNEYS_MAPS or maps/).
+    maps_dir: str = ""
 
     @property
     def exports_path(self) -> Path:
         return Path(self.exports_dir)
+
+    @property
+    def maps_path(self) -> Path:
+        return Path(self.maps_dir) if self.maps_dir else settings.maps_dir()
 
     def config(self) -> SourcesConfig:
         return load_sources_config(Path(self.sources_config))

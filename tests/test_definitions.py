@@ -8,14 +8,24 @@ def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
 
 
+JOURNEYS_ASSETS = [
+    "journey_maps", "map_stages", "map_touchpoints", "map_milestones", "map_follow_ups",
+    "map_targets", "map_claims", "map_rules", "map_rule_conditions", "map_customers",
+    "journey_rule_matches", "journey_events", "customer_milestones", "customer_journeys",
+    "touchpoint_inventory", "map_coverage_unmeasured", "map_coverage_unmapped",
+    "map_coverage_overlaps",
+]
+
+
 def test_names_are_stable():
     assets = sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
-    assert assets == [
+    assert [a for a in assets if a not in JOURNEYS_ASSETS] == [
         "customers", "event_customers", "events", "identifiers", "identity_audit_sources",
         "identity_edges", "identity_inputs", "person_map", "raw_generic", "raw_hubspot",
         "raw_segment", "raw_sendgrid", "raw_surveys", "raw_zendesk", "report_as_is_vs_ideal", "report_attribution", "report_coverage",
         "report_journey_map", "report_say_vs_do", "report_weekly_dropoff", "reports_index", "staged_views",
     ]
+    assert sorted(JOURNEYS_ASSETS) == [a for a in assets if a in JOURNEYS_ASSETS]
     assert sorted(j.name for j in defs.jobs) == ["ingest_job", "journeys_job"]
     assert [s.name for s in defs.schedules] == ["journeys_job_schedule"]
     assert [s.name for s in defs.sensors] == ["inbox_sensor"]

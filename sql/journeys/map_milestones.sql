@@ -1,0 +1,8 @@
+-- map_milestones: the milestones of each map in order (1-based), with the rule that finds them
+-- in journey_rule_matches and the occurrence that counts (1 = first, 2 = second, ...).
+create or replace table map_milestones as
+select unnest(cast($rows as struct(
+    map_id varchar, milestone_index integer, milestone_id varchar, label varchar,
+    touchpoint_id varchar, rule_id varchar, stage varchar, stage_index integer,
+    occurrence integer, is_endpoint boolean, window_seconds bigint
+)[]), recursive := true);

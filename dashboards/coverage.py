@@ -13,9 +13,9 @@ NAME = "coverage"
 TITLE = "Touchpoint inventory and map coverage"
 SUMMARY = "Which data arrives, which touchpoints it covers, and what the map misses."
 TABLES = ["events", "identity_audit_sources", "load_rejects"]
-DEPS = ["events", "identity_audit_sources"]  # asset keys, for the lineage in Dagster
 MAP_TABLES = ["journey_maps", "map_touchpoints", "journey_events", "customer_journeys",
               "map_coverage_unmeasured", "map_coverage_unmapped", "map_coverage_overlaps"]
+DEPS = ["events", "identity_audit_sources", *MAP_TABLES]  # asset keys, for Dagster's lineage
 
 
 def build(ctx: ReportContext) -> Page:

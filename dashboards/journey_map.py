@@ -15,7 +15,7 @@ TITLE = "Living journey map"
 SUMMARY = "The workshop's map on the wall, with this week's numbers on every sticky note."
 TABLES = ["journey_maps", "map_stages", "map_touchpoints", "map_milestones", "journey_events",
           "customer_journeys"]
-DEPS = ["customers"]  # asset keys; the journey-map assets join when that layer lands
+DEPS = TABLES  # the journeys layer's assets
 
 
 def build(ctx: ReportContext) -> Page:
@@ -44,7 +44,7 @@ def map_notes(ctx: ReportContext, map_id: str):
 
 def note_for(row, reach) -> wallmap.Note:
     measured = row.n_customers > 0
-    lines = ([f"{fmt_int(row.n_customers)} customers ({fmt_pct(row.share_of_customers, 0)})"]
+    lines = ([f"{fmt_int(row.n_customers)} · {fmt_pct(row.share_of_customers, 0)}"]
              if measured else ["no data yet"])
     for m in reach.itertuples():
         if m.touchpoint_id == row.touchpoint_id and m.milestone_index > 1:
@@ -77,8 +77,8 @@ def add_map(ctx: ReportContext, page: Page, map_id: str, title: str, kind: str) 
     sec.blocks.append(Chart(
         f"{title}: the map with its numbers",
         "Each note is a touchpoint in its department's colour; the bold line is how many of the "
-        "persona's customers had it (Mn: the share of the milestone before who reached this "
-        "one); grey dashed notes have no data; arrows join the milestones.",
+        "persona's customers had it and their share (Mn: the share of the milestone before who "
+        "reached this one); grey dashed notes have no data; arrows join the milestones.",
         fig, table, axes=False, height=height, wide=True,
         width=wallmap.pixel_width(len(stages))))
     if len(reach):

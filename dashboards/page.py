@@ -179,13 +179,14 @@ def style_figure(fig: go.Figure, title: str, height: int) -> go.Figure:
     """The shared look: Okabe-Ito colourway, readable fonts, the title inside the figure (so a
     downloaded PNG keeps it), horizontal legend below the title."""
     fig.update_layout(
-        title={"text": plot_text(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": plot_text(title), "x": 0, "xanchor": "left", "font": {"size": 16},
+               "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
         colorway=OKABE_ITO,
         template="plotly_white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13,
               "color": "#222"},
         height=height,
-        margin={"l": 70, "r": 20, "t": 70, "b": 60},
+        margin={"l": 70, "r": 20, "t": 100, "b": 60},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         hoverlabel={"font": {"size": 13}},
     )

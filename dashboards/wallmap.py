@@ -25,7 +25,7 @@ _SPARE = ["#F0E442", "#0072B2", "#D55E00", "#999999"]
 
 SLOTS_PER_STAGE = 2      # notes side by side in one stage column
 NOTE_W, NOTE_H = 0.92, 0.84
-LABEL_CHARS = 19         # sticky-note wording wraps at this width
+LABEL_CHARS = 17         # sticky-note wording wraps at this width
 
 
 def department_colours(departments) -> dict[str, str]:
@@ -131,12 +131,15 @@ def draw(stages: list[str], notes: list[Note], edges: list[Edge] | None = None,
                 "width": 3 if note.outline else 1, "dash": "dash" if note.muted else "solid"}
         shapes.append(dict(type="rect", x0=p.x - NOTE_W / 2, x1=p.x + NOTE_W / 2,
                            y0=p.y - NOTE_H / 2, y1=p.y + NOTE_H / 2, fillcolor=fill, line=line))
-        wrapped = textwrap.wrap(note.label, LABEL_CHARS)[:3]
+        wrapped = textwrap.wrap(note.label, LABEL_CHARS)
+        if len(wrapped) > 3:  # sticky-note verbiage: three lines, the rest is in the hover
+            wrapped = wrapped[:2] + [textwrap.shorten(" ".join(wrapped[2:]), LABEL_CHARS,
+                                                      placeholder=" …")]
         text = "<br>".join(plot_text(w) for w in wrapped)
         if note.numbers:
             text += "<br><b>" + "<br>".join(plot_text(n) for n in note.numbers) + "</b>"
         annotations.append(dict(x=p.x, y=p.y, text=text, showarrow=False,
-                                font={"size": 11, "color": ink}, align="center"))
+                                font={"size": 10, "color": ink}, align="center"))
         if note.badge:
             annotations.append(dict(x=p.x + NOTE_W / 2, y=p.y + NOTE_H / 2, text=plot_text(note.badge),
                                     showarrow=False, xanchor="right", yanchor="top",
@@ -187,7 +190,7 @@ def draw(stages: list[str], notes: list[Note], edges: list[Edge] | None = None,
 
 def pixel_width(n_stages: int) -> int:
     """Wide enough that a 20-character line of sticky-note text fits inside its note."""
-    return 200 + 175 * SLOTS_PER_STAGE * n_stages
+    return 180 + 114 * SLOTS_PER_STAGE * n_stages
 
 
 def _anchor(a: _Placed, b: _Placed) -> tuple[float, float]:

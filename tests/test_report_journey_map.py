@@ -34,10 +34,10 @@ def test_sticky_notes_carry_their_measured_numbers(map_page):
 
     note = {label: note_text(label) for label in (
         "Visits the shop site", "Creates an account", "Gets a sales call", "Places an order")}
-    assert note["Visits the shop site"].endswith("<b>10 customers (83 %)</b>")   # 10 of 12
+    assert note["Visits the shop site"].endswith("<b>10 · 83 %</b>")   # 10 of 12 customers
     # 6 of 12 customers; 6 of the 10 who reached M1 reached M2.
-    assert note["Creates an account"].endswith("<b>6 customers (50 %)<br>M2: 60 % of M1</b>")
-    assert note["Places an order"].endswith("<b>3 customers (25 %)<br>M3: 50 % of M2</b>")
+    assert note["Creates an account"].endswith("<b>6 · 50 %<br>M2: 60 % of M1</b>")
+    assert note["Places an order"].endswith("<b>3 · 25 %<br>M3: 50 % of M2</b>")
     assert note["Gets a sales call"].endswith("<b>no data yet</b>")              # unmeasured
     assert sorted(t for t in texts if t.startswith("★")) == ["★ M1", "★ M2", "★ M3"]
     arrows = [a for a in _figure(page)["layout"]["annotations"] if a.get("showarrow")]

@@ -94,3 +94,20 @@ def map_coverage(duckdb: JourneysDuckDB):
         for table in journeys.COVERAGE_TABLES:
             rows = journeys.build_table(conn, table)
             yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows})
+
+
+@dg.asset_check(asset="journey_events", pool="duckdb",
+                description="Every event of a map's customers up to as-of is in journey_events "
+                            "exactly once per map: nothing dropped, nothing doubled by the rule "
+                            "join.")
+def journey_events_complete(duckdb: JourneysDuckDB) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        in_scope, rows, distinct = conn.execute("""
+            select
+                (select count(*) from int_journey_scope),
+                count(*),
+                count(distinct (map_id, event_key))
+            from journey_events""").fetchall()[0]
+    return dg.AssetCheckResult(
+        passed=in_scope == rows == distinct,
+        metadata={"events_in_scope": in_scope, "rows": rows, "distinct_events": distinct})

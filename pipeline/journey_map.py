@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
-                      ValidationError, field_validator, model_validator)
+                      ValidationError, ValidationInfo, field_validator, model_validator)
 
 from pipeline.config_errors import ConfigError, allowed_keys_at, load_yaml_with_lines, locate_error
 
@@ -81,28 +81,31 @@ class Condition(_Strict):
 
     property: str = Field(min_length=1)
     op: Op = "eq"
-    value: Any = None
+    value: Any = Field(None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _value_fits_op(self):
-        v = self.value
-        if self.op in ("eq", "neq"):
+    @field_validator("value")
+    @classmethod
+    def _value_fits_op(cls, v, info: ValidationInfo):
+        op = info.data.get("op")
+        if op is None:  # the op itself is invalid: reported on its own
+            return v
+        if op in ("eq", "neq"):
             values = v if isinstance(v, list) else [v]
             if not values or any(x is None or not isinstance(x, Scalar) for x in values):
-                raise ValueError(f"op {self.op} needs a value or a list of values")
-        elif self.op in ("icontains", "regex"):
+                raise ValueError(f"op {op} needs a value or a list of values")
+        elif op in ("icontains", "regex"):
             if not isinstance(v, str) or not v:
-                raise ValueError(f"op {self.op} needs a text value")
-            if self.op == "regex":
+                raise ValueError(f"op {op} needs a text value")
+            if op == "regex":
                 problem = regex_problem(v)
                 if problem:
                     raise ValueError(f"bad regex '{v}': {problem}")
-        elif self.op == "is_set":
+        elif op == "is_set":
             if v is not None and not isinstance(v, bool):
                 raise ValueError("op is_set takes value true (the default) or false")
         elif isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ValueError(f"op {self.op} needs a number")
-        return self
+            raise ValueError(f"op {op} needs a number")
+        return v
 
     def values(self) -> list[Scalar]:
         return self.value if isinstance(self.value, list) else [self.value]

@@ -99,7 +99,7 @@ def test_bad_regex(tmp_path):
     text = TINY.replace("match: {source: segment, event_type: web.page_viewed}",
                         "match: {where: [{property: url, op: regex, value: '(?<=/)bikes'}]}")
     assert problems_of(tmp_path, text) == [
-        "14: touchpoints.0.match.where.0: bad regex '(?<=/)bikes': invalid perl operator: (?<"]
+        "14: touchpoints.0.match.where.0.value: bad regex '(?<=/)bikes': invalid perl operator: (?<"]
 
 
 def test_milestones_out_of_stage_order(tmp_path):

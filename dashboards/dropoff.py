@@ -28,6 +28,9 @@ SEGMENT_DIMENSIONS = {"persona": "persona", "first_touch_channel": "first-touch 
                       "first_touch_source": "first-touch source",
                       "first_touch_department": "first-touch department"}
 MAX_SEGMENT_SENTENCES = 3
+# A weekly cohort smaller than this is not the headline's week: too few to test (the same bar
+# the say-vs-do layer and Mixpanel use for "small group").
+MIN_HEADLINE_ENTRANTS = 30
 
 
 def milestone_name(milestone_id: str) -> str:
@@ -47,18 +50,29 @@ def _points(change: float) -> str:
 def headline(wow: pd.DataFrame) -> tuple[str | None, list[str]]:
     """(the week the headline is about, its sentences) from one map's week-over-week rows.
 
-    The week is the latest mature entry cohort. Only changes whose Benjamini-Hochberg q-value is
-    below 5 % are told; the overall funnel first, then at most three segments, largest change
-    first."""
+    The week is the latest mature entry cohort with at least MIN_HEADLINE_ENTRANTS customers at
+    the first step (later, smaller cohorts are named as too small). Only changes whose
+    Benjamini-Hochberg q-value is below 5 % are told; the overall funnel first, then at most
+    three segments, largest change first."""
     if wow is None or not len(wow):
         return None, ["No entry cohort is mature yet (every window is still open): nothing to "
                       "compare this week."]
-    week = wow["entry_week"].max()
+    first_step = wow[(wow["dimension"] == "all")
+                     & (wow["step_index"] == wow["step_index"].min())]
+    sizes = first_step.groupby("entry_week")["entered"].sum()
+    big_enough = sizes[sizes >= MIN_HEADLINE_ENTRANTS]
+    latest = wow["entry_week"].max()
+    week = big_enough.index.max() if len(big_enough) else latest
     this = wow[wow["entry_week"] == week]
     week_text = str(week)[:10]
     sig = this[this["significant_vs_previous"].fillna(False).astype(bool)].copy()
     sig["size"] = sig["change_vs_previous"].abs()
     sentences = []
+    if latest != week:
+        sentences.append(
+            f"Customers who entered after the week of {week_text} are still too few to compare "
+            f"(fewer than {MIN_HEADLINE_ENTRANTS} with a closed window per week); this is about "
+            f"the week of {week_text}.")
     overall = sig[sig["dimension"] == "all"].sort_values(["size", "step_index"],
                                                          ascending=[False, True])
     for r in overall.itertuples():
@@ -88,7 +102,7 @@ def headline(wow: pd.DataFrame) -> tuple[str | None, list[str]]:
         sentences.append(
             f"{step_name(r.from_milestone, r.to_milestone)} is still significantly below its "
             f"best week ({str(r.high_water_week)[:10]}: {fmt_pct(r.high_water_rate, 0)}).")
-    if not sentences:
+    if len(sentences) == (latest != week):
         tested = int(this["q_vs_previous"].notna().sum())
         sentences.append(
             f"No step's conversion changed significantly for customers who entered in the week "

@@ -1,6 +1,7 @@
 """Weekly drop-off report: the headline tells only significant changes; the page's sections on
 hand-made funnel tables (tests/report_tables.py has the working)."""
 
+import pandas as pd
 import pytest
 
 from browser import launch_or_skip, open_report
@@ -47,6 +48,19 @@ def test_headline_says_so_when_nothing_changed_significantly(funnel_db):
         "2026-10-12, compared with the week before (3 step and segment comparisons tested; "
         "differences this small are within normal week-to-week noise)."]
     assert dropoff.headline(wow.iloc[0:0])[0] is None
+
+
+def test_a_later_week_too_small_to_test_is_named_and_skipped(funnel_db):
+    with connect(funnel_db, read_only=True) as conn:
+        wow = ReportContext(conn, None, "").frame("dropoff_week_over_week", map_id=MAP_ID)
+    tiny = wow[(wow["dimension"] == "all") & (wow["step_index"] == 1)].tail(1).assign(
+        entry_week=pd.Timestamp("2026-10-19"), entered=1, converted=0, rate=0.0,
+        significant_vs_previous=False, significant_vs_high_water=False)
+    week, sentences = dropoff.headline(pd.concat([wow, tiny]))
+    assert week == "2026-10-12"   # 50 entrants; the week of 2026-10-19 has 1
+    assert sentences[0].startswith("Customers who entered after the week of 2026-10-12 are "
+                                   "still too few to compare")
+    assert sentences[1].startswith("Signed up → first order: conversion fell to 20 %")
 
 
 def test_page_sections_carry_the_funnel_numbers(funnel_db, tmp_path):

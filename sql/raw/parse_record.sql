@@ -11,11 +11,16 @@
 --   $time_path       JSON pointer of the event time, or NULL for objects without one
 --   $time_kind       epoch_s | epoch_ms | local (ISO-8601 with an offset, else naive in $timezone)
 insert into {{raw_table}} by name
-with checked as (
+with parsed as (
+    -- One parse per row for the key, the required values and the time together; try() turns
+    -- a line that does not parse into NULL.
     select
         _row,
         _line,
-        json_valid(_line) as is_valid
+        is_json_object_text(_line) as looks_like_object,
+        try(json_extract_string(
+            _line, list_concat($key_paths, $required_paths, [coalesce($time_path, '/')])
+        )) as f
     from _incoming
 ),
 
@@ -23,21 +28,21 @@ extracted as (
     select
         _row,
         _line,
-        is_valid,
-        case when is_valid then json_type(_line) end as json_kind,
-        case when is_valid then json_extract_string(_line, $key_paths) end as key_values,
-        case when is_valid then json_extract_string(_line, $required_paths) end
-            as required_values,
-        case when is_valid then json_extract_string(_line, $time_path) end as time_raw
-    from checked
+        case
+            when f is null and (looks_like_object or not json_valid(_line)) then 'not valid JSON'
+            when f is null or not looks_like_object then 'not a JSON object'
+        end as line_problem,
+        f[1:len($key_paths)] as key_values,
+        f[len($key_paths) + 1:len($key_paths) + len($required_paths)] as required_values,
+        case when $time_path is not null then f[-1] end as time_raw
+    from parsed
 ),
 
 fields as (
     select
         _row,
         _line,
-        is_valid,
-        json_kind,
+        line_problem,
         key_values,
         time_raw,
         list_position(
@@ -68,15 +73,14 @@ select
             then $timezone
     end as _tz_assumed,
     case
-        when not is_valid or json_kind <> 'OBJECT' then 'line'
+        when line_problem is not null then 'line'
         when missing_required is not null then $required_names[missing_required]
         when key_incomplete and not $row_hash_key then array_to_string($key_names, ', ')
         when $time_path is not null and (occurred_at is null or not is_plausible_time(occurred_at))
             then ltrim($time_path, '/')
     end as _reject_field,
     case
-        when not is_valid then 'not valid JSON'
-        when json_kind <> 'OBJECT' then 'not a JSON object'
+        when line_problem is not null then line_problem
         when missing_required is not null then 'missing ' || $required_names[missing_required]
         when key_incomplete and not $row_hash_key
             then 'missing key value (' || array_to_string($key_names, ', ') || ')'

@@ -2,11 +2,11 @@
 partitioned `events` table."""
 
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import dagster as dg
 
-from pipeline import staging
+from pipeline import settings, staging
 from pipeline.partitions import events_weekly_partition
 from pipeline.project import JourneysProject
 from pipeline.resources import JourneysDuckDB
@@ -56,6 +56,14 @@ def identity_inputs(duckdb: JourneysDuckDB, project: JourneysProject) -> dg.Mate
     })
 
 
+def partitions_span() -> tuple[date, date]:
+    """The Monday of the first weekly partition, and the Monday that ends the last one (the
+    start of the current, unfinished week)."""
+    first = date.fromisoformat(settings.first_week())
+    last = events_weekly_partition.get_last_partition_window()
+    return first, (last.end.date() if last else first)
+
+
 @dg.asset(
     group_name="staging",
     kinds={"duckdb", "sql"},
@@ -69,6 +77,10 @@ def identity_inputs(duckdb: JourneysDuckDB, project: JourneysProject) -> dg.Mate
         dg.AssetCheckSpec("events_match_staged_rows", asset="events", blocking=True,
                           description="every staged row of the weeks is in events, once"),
         dg.AssetCheckSpec("event_key_unique", asset="events", blocking=True),
+        dg.AssetCheckSpec("staged_events_outside_partitions", asset="events",
+                          description="no staged event falls before the first weekly "
+                                      "partition (JOURNEYS_FIRST_WEEK) or in the current, "
+                                      "unfinished week, where no run builds it"),
     ],
 )
 def events(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
@@ -82,9 +94,8 @@ def events(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
     with duckdb.get_connection() as conn:
         inserted = staging.rebuild_event_weeks(conn, views, first_week, end_week)
         expected = staging.staged_rows_in_window(conn, views, first_week, end_week)
-        in_window, duplicate_keys = conn.execute(
-            "select count(*), count(*) - count(distinct event_key) from events "
-            "where event_week >= ? and event_week < ?", [first_week, end_week]).fetchall()[0]
+        in_window, duplicate_keys = staging.duplicate_event_keys(conn, first_week, end_week)
+        outside = staging.staged_rows_outside_partitions(conn, views, *partitions_span())
         per_type = conn.execute(
             "select event_type, count(*) from events where event_week >= ? and event_week < ? "
             "group by all order by 2 desc", [first_week, end_week]).fetchall()
@@ -105,6 +116,17 @@ def events(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
             dg.AssetCheckResult(
                 check_name="event_key_unique", passed=duplicate_keys == 0,
                 metadata={"duplicate_keys": duplicate_keys}),
+            dg.AssetCheckResult(
+                check_name="staged_events_outside_partitions",
+                passed=outside["before_first_week"] + outside["in_unfinished_week"] == 0,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "before_first_week": outside["before_first_week"],
+                    "in_unfinished_week": outside["in_unfinished_week"],
+                    "earliest": str(outside["earliest"] or ""),
+                    "latest": str(outside["latest"] or ""),
+                    "first_week": settings.first_week(),
+                }),
         ],
     )
 

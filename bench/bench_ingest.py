@@ -6,7 +6,7 @@ For each size: generate the sample company (not timed), then, in a child process
 the ingestion and identity assets through Dagster exactly as `journeys run` does (raw loads with
 their reconciliation checks, staged views, identity inputs, every week of `events` in one run,
 identity), but not the layers other issues build on top (journeys, metrics, reports). Reports
-events/s, the child's peak RSS, the seconds of every Dagster step, and the machine's load
+events/s, the child's peak RSS and CPU seconds, the seconds of every Dagster step, and the machine's load
 average before and after (the machine is shared: a high load means slower numbers).
 Results are appended to bench/results/ingest.jsonl with the machine's size.
 """
@@ -88,12 +88,16 @@ def bench(customers: int, workdir: Path) -> dict:
                         str(customers), "--out", str(exports)], check=True, cwd=REPO)
     database.unlink(missing_ok=True)
     load_before = os.getloadavg()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage_before.ru_maxrss
     started = time.monotonic()
     child = subprocess.run([sys.executable, __file__, "--child", str(exports), str(database)],
                            check=True, cwd=REPO, capture_output=True, text=True)
     seconds = time.monotonic() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = usage.ru_maxrss
+    cpu_seconds = (usage.ru_utime + usage.ru_stime
+                   - usage_before.ru_utime - usage_before.ru_stime)
     report = json.loads(child.stdout.strip().splitlines()[-1])
     with duckdb.connect(str(database), read_only=True) as conn:
         events, rows_read = conn.execute(
@@ -103,6 +107,10 @@ def bench(customers: int, workdir: Path) -> dict:
         "customers": customers, "events": events, "rows_read": int(rows_read),
         "seconds": round(seconds, 1), "events_per_second": round(events / seconds),
         "peak_rss_gb": round(max(peak_kb, before) / 1024 / 1024, 2),
+        # CPU time is what a busy shared machine inflates least: events per CPU-second times
+        # the cores is the rate an idle machine could reach at best.
+        "cpu_seconds": round(cpu_seconds, 1),
+        "events_per_cpu_second": round(events / cpu_seconds),
         "step_seconds": report["steps"],
         "load_average_before": [round(x, 1) for x in load_before],
         "load_average_after": [round(x, 1) for x in os.getloadavg()],

@@ -121,6 +121,43 @@ def staged_rows_in_window(conn, views: list[str], first_week: date, end_week: da
     return total
 
 
+def staged_rows_outside_partitions(conn, views: list[str], partitions_start: date,
+                                   partitions_end: date) -> dict:
+    """Staged rows no weekly partition covers: before `partitions_start` (the first week's
+    Monday) or on/after `partitions_end` (the Monday of the current, unfinished week)."""
+    params = {"partitions_start": datetime.combine(partitions_start, datetime.min.time()),
+              "partitions_end": datetime.combine(partitions_end, datetime.min.time())}
+    before = after = 0
+    earliest = latest = None
+    for view in views:
+        b, a, lo, hi = sql.run(conn, "staging/count_view_outside_partitions", params,
+                               view=view).fetchall()[0]
+        before, after = before + b, after + a
+        earliest = lo if earliest is None or (lo is not None and lo < earliest) else earliest
+        latest = hi if latest is None or (hi is not None and hi > latest) else latest
+    return {"before_first_week": before, "in_unfinished_week": after,
+            "earliest": earliest, "latest": latest}
+
+
+def duplicate_event_keys(conn, first_week: date, end_week: date) -> tuple[int, int]:
+    """Events in the weeks, and how many of them repeat an event_key.
+
+    Distinct 64-bit hashes of the keys are counted first (a hash aggregate of integers, not of
+    64-character strings): as many distinct hashes as rows proves the keys unique. Only when
+    hashes repeat are the keys themselves counted, so a hash collision cannot fail the check.
+    """
+    window = [first_week, end_week]
+    rows, distinct_hashes = conn.execute(
+        "select count(*), count(distinct hash(event_key)) from events "
+        "where event_week >= ? and event_week < ?", window).fetchall()[0]
+    if distinct_hashes == rows:
+        return rows, 0
+    distinct_keys = conn.execute(
+        "select count(distinct event_key) from events where event_week >= ? and event_week < ?",
+        window).fetchall()[0][0]
+    return rows, rows - distinct_keys
+
+
 def week_span(conn: duckdb.DuckDBPyConnection, views: list[str]) -> tuple[date, date] | None:
     """The Mondays of the first and last week that any staged event falls in."""
     if not views:

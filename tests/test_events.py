@@ -59,7 +59,8 @@ def test_rerunning_a_week_gives_the_same_table(run, query, exports, database, so
         selection=dg.AssetSelection.assets("events"), partition_key="2026-03-02")
     assert result.success
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"events_match_staged_rows": True, "event_key_unique": True}
+    assert checks == {"events_match_staged_rows": True, "event_key_unique": True,
+                      "staged_events_outside_partitions": True}
     assert query("select * exclude (ingested_at) from events order by event_key") == snapshot
     week = query("select count(*) from events where event_week = '2026-03-02'")[0][0]
     # Fixture events dated Mon 2 - Sun 8 March 2026 (UTC): HubSpot 8 (contacts 101 and 102,

@@ -39,7 +39,22 @@ def build(ctx: ReportContext) -> Page:
     _calibration(ctx, page)
     _satisfied_but_stalled(ctx, page)
     _channels(ctx, page)
+    if ctx.has("say_vs_do_gap_customers", "events", "event_customers"):
+        _comments(ctx, page)
     return page
+
+
+def _comments(ctx, page):
+    comments = ctx.frame("say_do_gap_comments")
+    if not len(comments):
+        return
+    sec = page.section("In their words",
+                       "What customers who said it and did not wrote in that survey answer "
+                       "(the ten most recent per claim; e-mail addresses and phone numbers "
+                       "masked).")
+    sec.blocks.append(Table.from_frame(comments, {
+        "label": ("Claim", "text"), "occurred_at": ("Answered (UTC)", "date"),
+        "score": ("Score", "float"), "text": ("Comment", "text")}))
 
 
 def _claims(ctx, page):

@@ -225,6 +225,23 @@ def create_say_do_tables(conn: duckdb.DuckDBPyConnection) -> None:
     ) t(map_id, stage, satisfied, answers, judged, progressed, progression_rate,
         progression_rate_low, progression_rate_high, satisfied_but_stalled, small_group);
 
+    create or replace table say_vs_do_gap_customers as
+    select 'shop_as_is' as map_id, 'intent' as claim_id, 'c1' as customer_id,
+        timestamp '2026-10-20 10:00' as said_at;
+
+    -- c1's intent answer, with markup and an address in the comment; a support message of
+    -- theirs with a name, which the report must not show.
+    create or replace table events as
+    select * from (values
+        ('e1', timestamp '2026-10-20 10:00', 'survey.response_submitted', 'Purchase intent',
+         5.0, '<script>window.__pwned = 1</script> mail me: jo.doe@example.com'),
+        ('e2', timestamp '2026-10-21 10:00', 'support.message_sent', 'comment', null,
+         'Hi Jo Doe, thanks!')
+    ) t(event_key, occurred_at, event_type, event_name_raw, score, text);
+
+    create or replace table event_customers as
+    select * from (values ('e1', 'c1'), ('e2', 'c1')) t(event_key, customer_id);
+
     create or replace table stated_vs_actual_channel as
     select * from (values
         ('shop_as_is', 'Email', 'email', 6, 0.6, true),

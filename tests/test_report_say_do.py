@@ -42,6 +42,14 @@ def test_claims_gap_calibration_stalled_and_channels(page_and_html):
     # Awareness has no judged answer and is left out; Purchase satisfied 8/20.
     assert list(stalled.figure.data[0].y) == [0.4]
     assert [list(row) for row in channels.figure.data[0].z] == [[0.6, 0.4], [0, 1.0]]
+    # In their words: the survey comment, escaped and masked; the support message never shown.
+    comments = page.sections[-1].blocks[0]
+    assert [r[::2] for r in comments.rows] == [
+        ("Says they will buy <soon>", 5.0)]
+    assert comments.rows[0][3] == ("<script>window.__pwned = 1</script> mail me: "
+                                   "jo.doe@example.com")
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt; mail me: [email]" in html
+    assert "jo.doe@example.com" not in html and "Jo Doe" not in html
 
 
 def test_say_vs_do_draws_in_chromium(page_and_html, tmp_path):

@@ -5,6 +5,9 @@ Each report reads the metric tables through a read-only view of the run's DuckDB
 `JOURNEYS_REPORTS` (default `reports/`). The asset's metadata carries the file paths.
 """
 
+import pkgutil
+from importlib import import_module
+
 import dagster as dg
 
 from dashboards import attribution, coverage, dropoff, ideal, journey_map, say_do
@@ -25,13 +28,32 @@ def build_report(duckdb: JourneysDuckDB, module, site: ReportSite):
     return site.write(module.NAME, module.TITLE, module.SUMMARY, ctx.week, html), page
 
 
-def _report_asset(module) -> dg.AssetsDefinition:
+def _upstream_asset_keys() -> set[str]:
+    """Asset keys of every other module of the `assets` package: a report depends on those of
+    its input tables that are assets here, so it runs after them and shows in their lineage."""
+    import assets
+
+    keys = set()
+    for info in pkgutil.iter_modules(assets.__path__):
+        if info.name == __name__.rsplit(".", 1)[-1]:
+            continue
+        for definition in dg.load_assets_from_modules([import_module(f"assets.{info.name}")]):
+            keys |= {k.to_user_string() for k in getattr(definition, "keys", [])}
+    return keys
+
+
+def _deps(module, upstream: set[str]) -> list[str]:
+    wanted = [*module.DEPS, *getattr(module, "TABLES", []), *getattr(module, "MAP_TABLES", [])]
+    return sorted({t for t in wanted if t in upstream})
+
+
+def _report_asset(module, upstream: set[str]) -> dg.AssetsDefinition:
     @dg.asset(
         name=f"report_{module.NAME}",
         group_name="reports",
         kinds={"plotly", "html"},
         pool="duckdb",
-        deps=module.DEPS,
+        deps=_deps(module, upstream),
         description=f"{module.TITLE}: {module.SUMMARY}",
     )
     def _asset(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB) -> dg.MaterializeResult:
@@ -50,7 +72,8 @@ def _report_asset(module) -> dg.AssetsDefinition:
     return _asset
 
 
-report_assets = [_report_asset(m) for m in REPORT_MODULES]
+_UPSTREAM = _upstream_asset_keys()
+report_assets = [_report_asset(m, _UPSTREAM) for m in REPORT_MODULES]
 
 
 @dg.asset(

@@ -17,7 +17,7 @@ TITLE = "Attribution and opportunities"
 SUMMARY = "What each touchpoint contributes to the endpoint, and where to act first."
 TABLES = ["journey_maps", "map_touchpoints", "fct_attribution_credits",
           "fct_attribution_removal_effects"]
-DEPS = ["customers"]  # asset keys; the attribution assets join when that layer lands
+DEPS = ["customers"]  # plus whichever of TABLES are assets (assets/reports.py)
 MODEL_ORDER = ["markov", "first_touch", "last_touch", "linear", "position_based", "time_decay"]
 TOP = 12
 

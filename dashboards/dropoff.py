@@ -23,7 +23,7 @@ SUMMARY = "What changed this week, where customers drop off, and what they did i
 TABLES = ["journey_maps", "map_milestones", "map_touchpoints", "fct_milestone_funnels",
           "fct_dropoff_weekly", "fct_dropoff_last_touchpoints", "fct_dropoff_next_steps",
           "fct_funnel_week_over_week"]
-DEPS = ["customers"]  # asset keys; the funnel assets join when that layer lands
+DEPS = ["customers"]  # plus whichever of TABLES are assets (assets/reports.py)
 SEGMENT_DIMENSIONS = {"persona": "persona", "first_touch_channel": "first-touch channel",
                       "first_touch_source": "first-touch source",
                       "first_touch_department": "first-touch department"}

@@ -23,7 +23,7 @@ TABLES = ["journey_maps", "map_stages", "map_touchpoints", "map_milestones", "ma
           "journey_events", "customer_journeys", "conformance_summary", "conformance_by_week",
           "conformance_deviations", "conformance_touchpoint_dfg", "follow_up_summary",
           "step_targets", "department_handoffs"]
-DEPS = ["customers"]  # asset keys; the conformance assets join when that layer lands
+DEPS = ["customers"]  # plus whichever of TABLES are assets (assets/reports.py)
 EXPECTED_EDGES, UNEXPECTED_EDGES = 10, 6
 DEVIATION_WORDS = {"skipped_stage": "skipped stage", "out_of_order": "out of order",
                    "looped_back": "looped back", "unexpected_touchpoint": "unexpected touchpoint",

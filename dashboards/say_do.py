@@ -17,7 +17,7 @@ TITLE = "Say versus do"
 SUMMARY = "Where customers' words and actions part ways."
 TABLES = ["say_vs_do", "claim_calibration", "csat_vs_progression", "stated_vs_actual_channel",
           "map_stages"]
-DEPS = ["customers"]  # asset keys; the say-vs-do assets join when that layer lands
+DEPS = ["customers", "say_vs_do_gap_customers"]  # with TABLES, filtered to assets
 
 
 def _error(low, high, value):

@@ -121,8 +121,13 @@ def test_bad_rows_are_named_by_file_row_and_field(files):
     result = CliRunner().invoke(app, ["conformance", "--events", str(files / "events.csv"),
                                       "--ideal", str(files / "ideal.yaml")])
     assert result.exit_code == 2
-    assert "row 2: person_id is empty" in result.output
-    assert "row 3: timestamp is not a timestamp: yesterday" in result.output
+    assert "events.csv: row 2 (line 3): person_id is empty" in result.output
+    (files / "events.csv").write_text("person_id,event,timestamp\n"
+                                      "a,Awareness,2026-01-01T00:00:00Z\nb,Purchase,yesterday\n")
+    result = CliRunner().invoke(app, ["conformance", "--events", str(files / "events.csv"),
+                                      "--ideal", str(files / "ideal.yaml")])
+    assert result.exit_code == 2
+    assert "row 2 (line 3): timestamp is missing or not a time" in result.output
 
 
 def test_bad_ideal_file_points_to_the_line(files):
@@ -138,7 +143,7 @@ def test_missing_column(files):
     result = CliRunner().invoke(app, ["conformance", "--events", str(files / "events.csv"),
                                       "--ideal", str(files / "ideal.yaml")])
     assert result.exit_code == 2
-    assert "missing column(s) timestamp" in result.output
+    assert "no column 'timestamp'" in result.output
 
 
 def test_required_touchpoint_missing_and_expected_follow_up_missing(tmp_path):
@@ -192,3 +197,30 @@ def test_required_touchpoint_missing_and_expected_follow_up_missing(tmp_path):
     # The stage DFG sees visits: q's three Awareness touchpoints are one visit.
     assert {(e["from"], e["to"]): e["count"] for e in report["dfg"]} == {
         ("Awareness", "Consideration"): 3}
+
+
+def test_full_journey_map_as_the_ideal(tmp_path):
+    # The shipped ideal map: raw event names in its match rules mean touchpoints ("Metro" is
+    # compare_bikes in Consideration, "Setup Guide" is setup_guide in Onboarding). Awareness
+    # is optional. A journey straight from Metro to Setup Guide skips Purchase (required), and
+    # Onboarding's required onboarding_email and Consideration's sign_up and
+    # nurture_1_delivered are holes: cost 1 over 3 required stages (Consideration, Purchase,
+    # Onboarding) + 2 steps.
+    from pipeline.settings import REPO_ROOT
+
+    (tmp_path / "events.csv").write_text(
+        "person_id,event,timestamp\n"
+        "x,Metro,2026-01-01T00:00:00Z\n"
+        "x,Setup Guide,2026-01-05T00:00:00Z\n")
+    result = CliRunner().invoke(app, [
+        "conformance", "--events", str(tmp_path / "events.csv"),
+        "--ideal", str(REPO_ROOT / "maps" / "cadence_bikes.ideal.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    journey = json.loads(result.output)["journeys"][0]
+    assert journey["cost"] == 1
+    assert journey["fitness"] == pytest.approx(1 - 1 / 5)
+    assert [(d["kind"], d["subject"]) for d in journey["deviations"]] == [
+        ("skipped_stage", "Purchase"),
+        ("required_touchpoint_missing", "nurture_1_delivered"),
+        ("required_touchpoint_missing", "onboarding_email"),
+        ("required_touchpoint_missing", "sign_up")]

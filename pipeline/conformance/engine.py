@@ -6,10 +6,10 @@ The caller fills two temp tables on the connection:
   touchpoint it belongs to (null when unmatched);
 - `conformance_open_cases(person_id)`: journeys still in progress (aligned as prefixes).
 
-`measure()` then builds, as temp tables: conformance_steps, conformance_traces,
-conformance_variants, conformance_variant_alignments, conformance_follow_up_checks,
-conformance_journeys, conformance_summary, conformance_dfg, conformance_touchpoint_dfg and
-conformance_start_end (see sql/conformance/).
+`measure()` then builds, as temp tables: int_conformance_steps, int_conformance_traces,
+int_conformance_variants, int_conformance_variant_alignments, int_conformance_follow_up_checks,
+fct_conformance_journeys, fct_conformance_summary, fct_conformance_dfg, fct_conformance_touchpoint_dfg and
+fct_conformance_start_end (see sql/conformance/).
 
 Everything per event and per journey runs in DuckDB. The only Python loop is over distinct
 (variant, closed) pairs, to run the alignment DP (pipeline/conformance/alignment.py): its cost
@@ -52,7 +52,7 @@ def measure(conn: duckdb.DuckDBPyConnection, ideal: IdealMap, as_of: datetime) -
 def align_variants(conn: duckdb.DuckDBPyConnection, ideal: IdealMap) -> int:
     """Align each distinct (path, closed) once; returns how many alignments ran."""
     rows = conn.execute(
-        "select distinct variant_id, path, is_closed from conformance_traces").fetchall()
+        "select distinct variant_id, path, is_closed from int_conformance_traces").fetchall()
     ids, closed, costs, denominators, fitness, deviations = [], [], [], [], [], []
     for variant_id, path, is_closed in rows:  # one iteration per distinct variant
         result = align(path, ideal.order, closed=is_closed)
@@ -72,7 +72,7 @@ def align_variants(conn: duckdb.DuckDBPyConnection, ideal: IdealMap) -> int:
         "deviations": pa.array(deviations, pa.list_(DEVIATION)),
     })
     conn.register("_variant_alignments", table)
-    conn.execute("create or replace temp table conformance_variant_alignments as "
+    conn.execute("create or replace temp table int_conformance_variant_alignments as "
                  "select * from _variant_alignments")
     conn.unregister("_variant_alignments")
     return len(rows)

@@ -100,19 +100,12 @@ def from_journey_map(path: Path) -> IdealMap:
 
 def ideal_of(jm) -> IdealMap:
     """Convert a loaded `journey_map.JourneyMap` into what conformance needs."""
-    required = {tp for stage in jm.stages for tp in (getattr(stage, "required", None) or [])}
-    touchpoints = []
-    for tp in jm.touchpoints:
-        names = getattr(getattr(tp, "match", None), "event_name", None) or ()
-        touchpoints.append(Touchpoint(
-            id=tp.id, stage=tp.stage, department=getattr(tp, "department", None),
-            event_names=(names,) if isinstance(names, str) else tuple(names),
-            required=tp.id in required))
-    follow_ups = tuple(
-        FollowUp(id=f.id, after=f.after, unless=f.unless, expect=f.expect,
-                 within_seconds=int(f.within_seconds))
-        for f in (getattr(jm, "follow_ups", None) or []))
-    order = IdealOrder(tuple(Stage(s.name, bool(s.optional), bool(s.repeatable))
-                             for s in jm.stages))
-    return IdealMap(name=jm.id, order=order, touchpoints=tuple(touchpoints),
-                    follow_ups=follow_ups)
+    required = {tp for stage in jm.stages for tp in stage.required}
+    touchpoints = tuple(
+        Touchpoint(id=tp.id, stage=tp.stage, department=tp.department,
+                   event_names=tuple(tp.match.event_name or ()), required=tp.id in required)
+        for tp in jm.touchpoints)
+    follow_ups = tuple(FollowUp(id=f.id, after=f.after, unless=f.unless, expect=f.expect,
+                                within_seconds=f.within) for f in jm.follow_ups)
+    order = IdealOrder(tuple(Stage(s.name, s.optional, s.repeatable) for s in jm.stages))
+    return IdealMap(name=jm.id, order=order, touchpoints=touchpoints, follow_ups=follow_ups)

@@ -1,19 +1,19 @@
 -- One row per journey: its variant, alignment cost and fitness, and every deviation.
--- Reads conformance_variant_alignments(variant_id, is_closed, cost, denominator, fitness,
+-- Reads int_conformance_variant_alignments(variant_id, is_closed, cost, denominator, fitness,
 -- deviations), computed once per distinct (variant, closed) by pipeline/conformance/alignment.py.
 -- Fitness counts the stage alignment only; holes and missed follow-ups are listed as deviations
 -- without changing it (they are not moves of the stage order).
-create or replace temp table conformance_journeys as
+create or replace temp table fct_conformance_journeys as
 with traces as (
-    select * from conformance_traces
+    select * from int_conformance_traces
 ),
 
 alignments as (
-    select * from conformance_variant_alignments
+    select * from int_conformance_variant_alignments
 ),
 
 touchpoint_deviations as (
-    select * from conformance_touchpoint_deviations
+    select * from int_conformance_touchpoint_deviations
 )
 
 select

@@ -3,7 +3,7 @@
 --   log_fitness              1 - sum(cost) / sum(denominator)   (null when the sum is 0)
 --   average_fitness          the plain mean of journey fitness
 --   perfectly_fitting_share  the share of closed journeys with fitness 1
-create or replace temp table conformance_summary as
+create or replace temp table fct_conformance_summary as
 select
     count(*) as n_journeys,
     count_if(is_closed) as n_closed,
@@ -13,4 +13,4 @@ select
         / nullif(sum(denominator) filter (where is_closed), 0) as log_fitness,
     avg(fitness) filter (where is_closed) as average_fitness,
     count_if(is_closed and fits) / nullif(count_if(is_closed), 0) as perfectly_fitting_share
-from conformance_journeys;
+from fct_conformance_journeys;

@@ -7,7 +7,7 @@
 -- A stage visit starts at an event named like a stage (a stage marker) or at a touchpoint of a
 -- different stage than the previous matched event; unmatched events neither start nor end a
 -- visit, and each is a step of its own (a log move for the alignment).
-create or replace temp table conformance_ordered_events as
+create or replace temp table int_conformance_ordered_events as
 select
     *,
     row_number() over (
@@ -15,14 +15,14 @@ select
     ) as event_seq
 from conformance_events;
 
-create or replace temp table conformance_steps as
+create or replace temp table int_conformance_steps as
 with matched as (
     select
         *,
         is_stage_marker
             or lag(stage) over (partition by person_id order by event_seq) is distinct from stage
             as starts_visit
-    from conformance_ordered_events
+    from int_conformance_ordered_events
     where stage is not null
 ),
 
@@ -55,7 +55,7 @@ unmatched_steps as (
         false as is_stage,
         occurred_at as entered_at,
         1 as n_events
-    from conformance_ordered_events
+    from int_conformance_ordered_events
     where stage is null
 ),
 

@@ -9,7 +9,7 @@
 --   done        otherwise, the `expect` touchpoint happened in [t, t + within],
 --   not_due     otherwise, t + within > as-of (it may still come: right-censored, §4),
 --   missing     otherwise.
-create or replace temp table conformance_follow_up_checks as
+create or replace temp table int_conformance_follow_up_checks as
 with afters as (
     select
         f.follow_up_id,
@@ -19,19 +19,19 @@ with afters as (
         f.unless_touchpoint,
         f.expect_touchpoint
     from conformance_follow_ups as f
-    inner join conformance_ordered_events as e on e.touchpoint_id = f.after_touchpoint
+    inner join int_conformance_ordered_events as e on e.touchpoint_id = f.after_touchpoint
 ),
 
 outcomes as (
     select
         afters.*,
         exists (
-            select 1 from conformance_ordered_events as u
+            select 1 from int_conformance_ordered_events as u
             where u.person_id = afters.person_id and u.touchpoint_id = afters.unless_touchpoint
                 and u.occurred_at between afters.after_at and afters.due_at
         ) as has_unless,
         exists (
-            select 1 from conformance_ordered_events as x
+            select 1 from int_conformance_ordered_events as x
             where x.person_id = afters.person_id and x.touchpoint_id = afters.expect_touchpoint
                 and x.occurred_at between afters.after_at and afters.due_at
         ) as has_expect
@@ -51,14 +51,14 @@ select
     end as status
 from outcomes;
 
-create or replace temp table conformance_touchpoint_deviations as
+create or replace temp table int_conformance_touchpoint_deviations as
 with entered_stages as (
-    select distinct person_id, label as stage from conformance_steps where is_stage
+    select distinct person_id, label as stage from int_conformance_steps where is_stage
 ),
 
 touched as (
     select distinct person_id, touchpoint_id
-    from conformance_ordered_events
+    from int_conformance_ordered_events
     where touchpoint_id is not null
 ),
 
@@ -81,7 +81,7 @@ missed_follow_ups as (
         person_id,
         {'kind': 'expected_follow_up_missing', 'subject': follow_up_id,
          'position': null::integer} as deviation
-    from conformance_follow_up_checks
+    from int_conformance_follow_up_checks
     where status = 'missing'
 ),
 

@@ -3,7 +3,7 @@
 -- closed journeys must reach the end of the ideal order, open ones are aligned as prefixes.
 -- variant_id numbers distinct paths by how many journeys follow them (most common first, ties by
 -- path), so variant 1 is the happy path when most journeys conform.
-create or replace temp table conformance_traces as
+create or replace temp table int_conformance_traces as
 with traces as (
     select
         person_id,
@@ -11,7 +11,7 @@ with traces as (
         count(*) as n_steps,
         min(entered_at) as started_at,
         max(entered_at) as last_step_at
-    from conformance_steps
+    from int_conformance_steps
     group by person_id
 ),
 
@@ -36,11 +36,11 @@ from traces
 inner join variants on traces.path = variants.path
 left join conformance_open_cases as open_cases on traces.person_id = open_cases.person_id;
 
-create or replace temp table conformance_variants as
+create or replace temp table int_conformance_variants as
 select
     variant_id,
     any_value(path) as path,
     count(*) as n_journeys,
     count_if(is_closed) as n_closed
-from conformance_traces
+from int_conformance_traces
 group by variant_id;

@@ -195,7 +195,8 @@ def _targets(page, targets):
     names = [milestone_name(m) for m in rows["milestone_id"]]
     rate = rows["conversion_rate"]
     fig = go.Figure([
-        go.Bar(x=names, y=list(rate), name="Actual", marker={"color": NEUTRAL},
+        go.Bar(x=names, y=[None if pd.isna(v) else v for v in rate], name="Actual",
+               marker={"color": NEUTRAL},
                error_y={"type": "data", "symmetric": False,
                         "array": [0 if pd.isna(h) else h - v
                                   for h, v in zip(rows["conversion_rate_high"], rate)],

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets import identity, ingest, journeys, reports, staging
+from assets import conformance, identity, ingest, journeys, reports, say_vs_do, staging
 from pipeline import settings
 from pipeline.jobs import ingest_job, journeys_job
 from pipeline.project import default_project
@@ -11,9 +11,10 @@ from pipeline.schedules import journeys_weekly_schedule
 from pipeline.sensors import inbox_sensor
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([ingest, staging, identity, journeys, reports]),
+    assets=dg.load_assets_from_modules([ingest, staging, identity, journeys, conformance,
+                                         say_vs_do, reports]),
     asset_checks=dg.load_asset_checks_from_modules([ingest, staging, identity, journeys,
-                                                    reports]),
+                                                    conformance, say_vs_do, reports]),
     jobs=[ingest_job, journeys_job],
     schedules=[journeys_weekly_schedule],
     sensors=[inbox_sensor],

@@ -15,17 +15,26 @@ JOURNEYS_ASSETS = [
     "touchpoint_inventory", "map_coverage_unmeasured", "map_coverage_unmapped",
     "map_coverage_overlaps",
 ]
+METRICS_ASSETS = [
+    "conformance_journeys", "conformance_summary", "conformance_by_week", "conformance_variants",
+    "conformance_deviations", "conformance_deviations_by_persona", "conformance_stage_dfg",
+    "conformance_touchpoint_dfg", "conformance_start_end", "follow_up_checks",
+    "follow_up_summary", "step_targets", "department_handoffs", "int_survey_responses",
+    "int_claim_outcomes", "say_vs_do", "say_vs_do_gap_customers", "claim_calibration",
+    "nps_vs_behaviour", "csat_vs_progression", "stated_vs_actual_channel",
+]
 
 
 def test_names_are_stable():
     assets = sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
-    assert [a for a in assets if a not in JOURNEYS_ASSETS] == [
+    assert [a for a in assets if a not in JOURNEYS_ASSETS + METRICS_ASSETS] == [
         "customers", "event_customers", "events", "identifiers", "identity_audit_sources",
         "identity_edges", "identity_inputs", "person_map", "raw_generic", "raw_hubspot",
         "raw_segment", "raw_sendgrid", "raw_surveys", "raw_zendesk", "report_as_is_vs_ideal", "report_attribution", "report_coverage",
         "report_journey_map", "report_say_vs_do", "report_weekly_dropoff", "reports_index", "staged_views",
     ]
     assert sorted(JOURNEYS_ASSETS) == [a for a in assets if a in JOURNEYS_ASSETS]
+    assert sorted(METRICS_ASSETS) == [a for a in assets if a in METRICS_ASSETS]
     assert sorted(j.name for j in defs.jobs) == ["ingest_job", "journeys_job"]
     assert [s.name for s in defs.schedules] == ["journeys_job_schedule"]
     assert [s.name for s in defs.sensors] == ["inbox_sensor"]

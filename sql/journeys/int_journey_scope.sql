@@ -11,6 +11,8 @@ select
     events.event_type,
     events.event_name_raw,
     events.channel as event_channel,
+    events.score,
+    events.score_scale,
     events.properties
 from journey_maps
 inner join map_customers on map_customers.map_id = journey_maps.map_id

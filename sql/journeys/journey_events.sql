@@ -40,6 +40,8 @@ select
     touchpoints.department,
     touchpoints.channel,
     scope.event_channel,
+    scope.score,
+    scope.score_scale,
     coalesce(assigned.n_matches, 0) as n_matches,
     scope.properties
 from scope

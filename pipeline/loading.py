@@ -331,3 +331,23 @@ def _check_json_objects(obj: ResolvedObject, file: str, rows_read: int, not_json
         raise ExportFileError(
             f"{file}: no line is a JSON object; {obj.source}.{obj.spec.name} expects one JSON "
             f"object per line")
+
+
+def event_weeks_in_file(obj: ResolvedObject, path: Path) -> list:
+    """The Mondays (UTC) of the weeks the file's valid rows fall in, parsed exactly as a load
+    would parse them, in a throwaway in-memory database (nothing is loaded)."""
+    conn = duckdb.connect()
+    try:
+        conn.execute("set TimeZone = 'UTC'")
+        ensure_load_tables(conn)
+        ensure_raw_table(conn, obj)
+        _read_into_incoming(conn, obj, path, file_format(obj, path))
+        sql.run(conn, f"raw/{obj.spec.parse}",
+                {"timezone": obj.timezone, "loaded_at": datetime(2000, 1, 1), "load_id": "scan",
+                 "file": str(path), **obj.spec.parse_params()},
+                raw_table=obj.raw_table)
+        return [r[0] for r in conn.execute(
+            f"select distinct week_of(_occurred_at) from {obj.raw_table} "
+            "where _reject_reason is null and _occurred_at is not null order by 1").fetchall()]
+    finally:
+        conn.close()

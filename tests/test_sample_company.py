@@ -32,22 +32,19 @@ def test_rejects_are_exactly_the_planted_malformed_rows(company):
     assert conn.execute("select count(*) from load_rejects").fetchall()[0][0] == planted
 
 
-def test_every_identified_person_is_one_customer(company):
-    """People who identified themselves (a user id) through a personal address are stitched
-    exactly: their emails, CRM contacts, Zendesk users and devices form one customer each."""
+def test_every_linkable_identifier_pair_is_one_customer(company):
+    """Identifiers the exports tie together (the generator's `linkable` column: emails, user
+    ids, merged contacts, devices the person logged in on, contacts and Zendesk users on the
+    person's own address) are stitched exactly, over every person."""
     exports, _, conn = company
     conn.execute(f"""
-        create or replace temp table truth_identified as
-        with people as (
-            select person_id
-            from read_csv('{exports}/truth/customers.csv', all_varchar = true)
-            where coalesce(user_id, '') <> '' and role_address = 'false'
-        )
-        select t.*
-        from read_csv('{exports}/truth/identifiers.csv', all_varchar = true) as t
-        where t.person_id in (select person_id from people)
+        create or replace temp table truth_linkable as
+        select identifier_type, identifier_value, person_id
+        from read_csv('{exports}/truth/identifiers.csv', all_varchar = true)
+        where linkable = 'true'
     """)
-    scores = merge_precision_recall(conn, "truth_identified")
+    scores = merge_precision_recall(conn, "truth_linkable")
+    assert scores["truth_pairs"] > 1000
     assert scores["precision"] >= 0.99
     assert scores["recall"] >= 0.99
 

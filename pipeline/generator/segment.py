@@ -46,6 +46,7 @@ class SegmentRows:
     distinct: dict
     web_events_after_signup: np.ndarray
     anon_used: np.ndarray  # (n, 2): the device's anonymousId appears in some message
+    anon_linked: np.ndarray  # (n, 2): ... in a message that also carries the person's userId
     kiosk_used: bool
 
 
@@ -165,6 +166,9 @@ def _finish(rng, chunk, people, j, model, kiosk_id, msg) -> SegmentRows:
     anon_used = np.zeros((n, 2), dtype=bool)
     own = msg["device"] != KIOSK_DEVICE
     anon_used[person[own], anon_dev[own]] = True
+    anon_linked = np.zeros((n, 2), dtype=bool)
+    logged_in = own & msg["logged_in"]
+    anon_linked[person[logged_in], anon_dev[logged_in]] = True
     after_signup = np.bincount(person[j.signed[person] & (msg["ts"] > j.signup_at[person])],
                                minlength=n)
 
@@ -195,6 +199,7 @@ def _finish(rng, chunk, people, j, model, kiosk_id, msg) -> SegmentRows:
     }
     return SegmentRows(rows, malformed=len(extra), duplicates=int(dup.sum()), distinct=distinct,
                        web_events_after_signup=after_signup, anon_used=anon_used,
+                       anon_linked=anon_linked,
                        kiosk_used=bool((msg["device"] == KIOSK_DEVICE).any()))
 
 

@@ -164,29 +164,37 @@ def _ms(values: np.ndarray) -> pa.Array:
 def identifiers_table(people: People, j: Journey, seg: SegmentRows, zendesk_user: np.ndarray,
                       shared: Shared) -> pa.Table:
     """Identifiers seen in the exports that belong to exactly one person; the rest go to
-    `shared`."""
-    types, values, persons = [], [], []
+    `shared`.
 
-    def add(kind: str, mask: np.ndarray, value) -> None:
+    `linkable` says whether the exports hold evidence tying the identifier to the person's
+    other identifiers, so a perfect stitcher links every pair of linkable identifiers of a
+    person: their email, user id and duplicate contacts (identify calls, CRM merges); a device
+    only if the person logged in on it; a CRM contact or a Zendesk user only if it carries the
+    person's own address, not a shared role address (info@).
+    """
+    types, values, persons, linkable = [], [], [], []
+
+    def add(kind: str, mask: np.ndarray, value, linked) -> None:
         idx = np.flatnonzero(mask)
         v = value if isinstance(value, pa.Array) else pa.array(value.astype(str))
         types.append(pa.array(np.full(len(idx), kind)))
         values.append(gather(v, idx))
         persons.append(gather(people.person_id, idx))
+        linkable.append(pa.array(np.broadcast_to(linked, mask.shape)[idx]))
 
     signed = j.signed
     role = people.role_group >= 0
-    add("email", signed, people.email)
-    add("hubspot_contact", signed, people.vid)
-    add("hubspot_contact", people.duplicate_contact, people.old_vid)
-    add("user_id", signed, people.user_id)
-    add("anonymous_id", seg.anon_used[:, 0], people.anon[0])
-    add("anonymous_id", seg.anon_used[:, 1], people.anon[1])
+    add("email", signed, people.email, True)
+    add("hubspot_contact", signed, people.vid, ~role)
+    add("hubspot_contact", people.duplicate_contact, people.old_vid, ~role)
+    add("user_id", signed, people.user_id, True)
+    add("anonymous_id", seg.anon_used[:, 0], people.anon[0], seg.anon_linked[:, 0])
+    add("anonymous_id", seg.anon_used[:, 1], people.anon[1], seg.anon_linked[:, 1])
     # A role group's Zendesk user is shared only if two members actually used it.
     users, counts = np.unique(zendesk_user[zendesk_user >= 0], return_counts=True)
     multi = set(users[counts > 1].tolist())
     used_alone = (zendesk_user >= 0) & ~np.isin(zendesk_user, list(multi))
-    add("zendesk_user", used_alone, zendesk_user)
+    add("zendesk_user", used_alone, zendesk_user, ~role)
 
     pid = people.person_id.to_pylist()
     for leader in np.unique(people.role_group[role]):  # a handful of groups per chunk
@@ -200,7 +208,8 @@ def identifiers_table(people: People, j: Journey, seg: SegmentRows, zendesk_user
     shared.kiosk_persons.extend(pid[i] for i in np.flatnonzero(people.kiosk))
     table = pa.table({"identifier_type": pa.concat_arrays(types),
                       "identifier_value": pa.concat_arrays(values),
-                      "person_id": pa.concat_arrays(persons)})
+                      "person_id": pa.concat_arrays(persons),
+                      "linkable": pa.concat_arrays(linkable)})
     order = pc.sort_indices(table, [("person_id", "ascending"), ("identifier_type", "ascending"),
                                     ("identifier_value", "ascending")])
     return table.take(order)

@@ -1,0 +1,71 @@
+"""Milestone funnels of the journey maps: the funnel engine per map over `customer_milestones`,
+then drop-off and week-over-week tables in SQL (sql/funnels/, docs/metrics.md#drop-off)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipeline import sql
+from pipeline.funnels.engine import evaluate
+from pipeline.funnels.spec import FunnelSpec, Step
+from pipeline.funnels.week_over_week import score
+
+PERSON_TABLES = ("fct_funnel_persons", "fct_funnel_person_steps")
+DROPOFF_TABLES = ("fct_dropoff_weekly", "int_dropoff_persons", "fct_dropoff_last_touchpoints",
+                  "fct_dropoff_next_steps", "fct_dropoff_drivers")
+# The high-water mark only counts weeks where this many persons reached the step before.
+MIN_HIGH_WATER_PERSONS = 20
+
+
+def map_spec(milestone_ids: list[str], window_seconds: int) -> FunnelSpec:
+    """An ordered funnel whose steps are a map's milestones, in map order."""
+    return FunnelSpec(steps=[Step(event=m, name=m) for m in milestone_ids],
+                      order="ordered", window=f"{int(window_seconds)}s")
+
+
+def build_funnel_persons(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    sql.run(conn, "funnels/create_funnel_persons")
+    maps = conn.execute("""
+        select maps.map_id, maps.window_seconds,
+               list(milestones.milestone_id order by milestones.milestone_index)
+        from journey_maps as maps
+        inner join map_milestones as milestones on milestones.map_id = maps.map_id
+        group by all order by maps.map_id
+    """).fetchall()
+    for map_id, window_seconds, milestone_ids in maps:
+        if len(milestone_ids) < 2:
+            continue  # a funnel needs two steps; a one-milestone map has no conversion
+        spec = map_spec(milestone_ids, window_seconds)
+        sql.run(conn, "funnels/int_funnel_milestone_events", {"map_id": map_id})
+        evaluate(conn, "int_funnel_milestone_events", spec, tiebreak="event_order")
+        sql.run(conn, "funnels/insert_funnel_persons",
+                {"map_id": map_id, "window_seconds": spec.window_seconds,
+                 "last_step": len(milestone_ids) - 1})
+    return _counts(conn, PERSON_TABLES)
+
+
+def build_milestone_funnels(conn: duckdb.DuckDBPyConnection) -> int:
+    sql.run(conn, "metrics/create_wilson_macros")
+    sql.run(conn, "funnels/fct_milestone_funnels")
+    return _counts(conn, ["fct_milestone_funnels"])["fct_milestone_funnels"]
+
+
+def build_dropoff(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    sql.run(conn, "metrics/create_wilson_macros")
+    for table in DROPOFF_TABLES:
+        sql.run(conn, f"funnels/{table}")
+    return _counts(conn, DROPOFF_TABLES)
+
+
+def build_week_over_week(conn: duckdb.DuckDBPyConnection) -> int:
+    sql.run(conn, "funnels/int_funnel_weekly_conversion",
+            {"min_hwm_persons": MIN_HIGH_WATER_PERSONS})
+    conn.register("week_over_week_scored", score(conn))
+    conn.execute("create or replace table fct_funnel_week_over_week as "
+                 "select * from week_over_week_scored")
+    conn.unregister("week_over_week_scored")
+    return _counts(conn, ["fct_funnel_week_over_week"])["fct_funnel_week_over_week"]
+
+
+def _counts(conn, tables) -> dict[str, int]:
+    return {t: conn.execute(f"select count(*) from {t}").fetchall()[0][0] for t in tables}

@@ -1,0 +1,86 @@
+-- int_funnel_weekly_conversion: per map, segment, weekly entry cohort and step k >= 1, the
+-- mature entrants (window closed by as-of) who reached step k-1 and step k, with the previous
+-- calendar week's cohort and the high-water mark: the best earlier week's rate among weeks
+-- where at least $min_hwm_persons reached step k-1 (ties: the earliest). Input of the
+-- week-over-week tests (pipeline/funnels/week_over_week.py).
+create or replace table int_funnel_weekly_conversion as
+with entrants as (
+    select persons.*
+    from fct_funnel_persons as persons
+    inner join journey_maps as maps on maps.map_id = persons.map_id
+    where persons.furthest_step >= 0
+        and persons.window_ends_at <= maps.as_of
+),
+
+segments as (
+    select map_id, customer_id, entry_week, 'all' as dimension, '' as segment from entrants
+    union all
+    select map_id, customer_id, entry_week, 'persona', coalesce(persona, '') from entrants
+    union all
+    select map_id, customer_id, entry_week, 'first_touch_channel',
+        coalesce(first_touch_channel, '')
+    from entrants
+    union all
+    select map_id, customer_id, entry_week, 'first_touch_source', coalesce(first_touch_source, '')
+    from entrants
+    union all
+    select map_id, customer_id, entry_week, 'first_touch_department',
+        coalesce(first_touch_department, '')
+    from entrants
+),
+
+weekly as (
+    select
+        segments.map_id,
+        segments.dimension,
+        segments.segment,
+        segments.entry_week,
+        milestones.milestone_index - 1 as step_index,
+        milestones.milestone_id,
+        count_if(entrants.furthest_step >= milestones.milestone_index - 2) as entered,
+        count_if(entrants.furthest_step >= milestones.milestone_index - 1) as converted
+    from segments
+    inner join entrants
+        on entrants.map_id = segments.map_id
+        and entrants.customer_id = segments.customer_id
+    inner join map_milestones as milestones
+        on milestones.map_id = segments.map_id
+        and milestones.milestone_index >= 2
+    group by all
+),
+
+with_rates as (
+    select *, converted / nullif(entered, 0) as rate
+    from weekly
+)
+
+select
+    this.*,
+    previous.entry_week as previous_week,
+    previous.entered as previous_entered,
+    previous.converted as previous_converted,
+    previous.rate as previous_rate,
+    mark.entry_week as high_water_week,
+    mark.entered as high_water_entered,
+    mark.converted as high_water_converted,
+    mark.rate as high_water_rate
+from with_rates as this
+left join with_rates as previous
+    on previous.map_id = this.map_id
+    and previous.dimension = this.dimension
+    and previous.segment = this.segment
+    and previous.step_index = this.step_index
+    and previous.entry_week = this.entry_week - interval 7 day
+left join lateral (
+    select earlier.*
+    from with_rates as earlier
+    where earlier.map_id = this.map_id
+        and earlier.dimension = this.dimension
+        and earlier.segment = this.segment
+        and earlier.step_index = this.step_index
+        and earlier.entry_week < this.entry_week
+        and earlier.entered >= $min_hwm_persons
+    order by earlier.rate desc, earlier.entry_week
+    limit 1
+) as mark on true
+order by this.map_id, this.dimension, this.segment, this.step_index, this.entry_week;

@@ -65,14 +65,22 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         person_join = f"left join (select distinct on (person_id) * from {persons}) p " \
                       f"on p.person_id::varchar = e.person_id::varchar"
     keep = "true" if spec.order == "strict" else "(step_mask <> 0 or excl_mask <> 0)"
+    params = dict(compiled.params)
+    names = [s.event for s in spec.steps] + [x.event for x in spec.exclusions]
+    prefilter = "true"
+    if spec.order != "strict" and None not in names:
+        # Only events named by a step or an exclusion can matter: drop the rest while reading.
+        params["fn_event_names"] = sorted(set(names))
+        prefilter = "list_contains($fn_event_names::varchar[], event)"
     conn.execute(f"""
         create or replace temp table fn_events as
         with source as (
             select *, {tiebreak or 'row_number() over ()'} as fn_tiebreak from {relation}
+            where {prefilter}
         ),
         encoded as (
             select
-                e.person_id::varchar as person_id,
+                e.person_id,
                 epoch_us(e.timestamp) as ts,
                 e.fn_tiebreak as tiebreak,
                 {compiled.step_mask} as step_mask,
@@ -83,23 +91,31 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
             where {compiled.filters}
         )
         select * from encoded where {keep}
-    """, compiled.params)
+    """, params)
     conn.execute(_units_sql(spec))
-    arrays = conn.execute("""
-        select u.unit, e.ts, e.step_mask, e.excl_mask,
-               coalesce(e.bvalue = u.bucket, true) as attr_ok
-        from fn_events e
-        join fn_units_keys u on u.person_id = e.person_id
-            and (u.bucket is null or u.event_bucket_only = false or e.bvalue = u.bucket)
-        order by u.unit, e.ts, e.tiebreak
-    """).fetchnumpy()
+    if bd is None:
+        arrays = conn.execute("""
+            select u.unit, e.ts, e.step_mask, e.excl_mask
+            from fn_events e join fn_units_keys u on u.person_id = e.person_id
+            order by u.unit, e.ts, e.tiebreak
+        """).fetchnumpy()
+    else:
+        arrays = conn.execute("""
+            select u.unit, e.ts, e.step_mask, e.excl_mask,
+                   coalesce(e.bvalue = u.bucket, true) as attr_ok
+            from fn_events e
+            join fn_units_keys u on u.person_id = e.person_id
+                and (u.event_bucket_only = false or e.bvalue = u.bucket)
+            order by u.unit, e.ts, e.tiebreak
+        """).fetchnumpy()
     n_units = conn.execute("select count(*) from fn_units_keys").fetchall()[0][0]
     unit = np.asarray(arrays["unit"], dtype=np.int64)
     starts = np.searchsorted(unit, np.arange(n_units + 1)).astype(np.int64)
     ts = np.asarray(arrays["ts"], dtype=np.int64)
     step_mask = np.asarray(arrays["step_mask"], dtype=np.int64)
     excl_mask = np.asarray(arrays["excl_mask"], dtype=np.int64)
-    attr_ok = np.asarray(arrays["attr_ok"], dtype=np.bool_)
+    attr_ok = (np.asarray(arrays["attr_ok"], dtype=np.bool_) if "attr_ok" in arrays
+               else np.ones(len(ts), dtype=np.bool_))
     n = len(spec.steps)
     window_us = np.int64(spec.window_seconds) * 1_000_000
     bstep = bd.step if bd is not None and bd.attribution == "step" else -1
@@ -122,8 +138,12 @@ def _units_sql(spec: FunnelSpec) -> str:
     """
     bd = spec.breakdown
     if bd is None:
-        buckets = "select distinct person_id, null::varchar[] as bucket, false as event_bucket_only " \
-                  "from fn_events"
+        return """
+            create or replace temp table fn_units_keys as
+            select row_number() over (order by person_id) - 1 as unit, person_id,
+                   null::varchar[] as bucket, false as event_bucket_only
+            from (select distinct person_id from fn_events)
+        """
     elif bd.source == "person" or bd.attribution in ("first_touch", "last_touch"):
         pick = "arg_min" if bd.attribution != "last_touch" else "arg_max"
         buckets = f"""
@@ -164,36 +184,32 @@ def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path) -
     for s in range(1, n):
         ok = reached[:, s] & (times[:, s] != kernel.NONE) & (times[:, prev[s]] != kernel.NONE)
         seconds[ok, s] = (times[ok, s] - times[ok, prev[s]]) / 1e6
+    entered = furthest >= 0
+    reached &= entered[:, None]
     reached_prev = np.zeros_like(reached)
     reached_prev[:, 1:] = reached[:, :-1]
-    at = np.where(times == kernel.NONE, np.int64(0), times)
+    missing = (times == kernel.NONE).ravel()
     conn.register("fn_units_raw", pa.table({
         "unit": np.arange(units, dtype=np.int64),
         "furthest": furthest.astype(np.int16),
         "excluded": excluded,
     }))
-    conn.register("fn_unit_steps_raw", pa.table({
+    conn.execute("""
+        create or replace temp table fn_units as
+        select k.unit, k.person_id::varchar as person_id, k.bucket, r.furthest, r.excluded
+        from fn_units_keys k join fn_units_raw r using (unit)
+    """)
+    conn.unregister("fn_units_raw")
+    # Registered, not copied: the long per-step table is read straight from these arrays.
+    conn.register("fn_unit_steps", pa.table({
         "unit": np.repeat(np.arange(units, dtype=np.int64), n),
         "step": np.tile(np.arange(n, dtype=np.int16), units),
         "reached": reached.ravel(),
         "reached_previous": reached_prev.ravel(),
-        "reached_at_us": pa.array(at.ravel(), mask=(times == kernel.NONE).ravel()),
+        "reached_at": pa.array(np.where(missing, 0, times.ravel()), type=pa.timestamp("us"),
+                               mask=missing),
         "seconds": pa.array(seconds.ravel(), mask=np.isnan(seconds.ravel())),
     }))
-    conn.execute("""
-        create or replace temp table fn_units as
-        select k.unit, k.person_id, k.bucket, r.furthest, r.excluded
-        from fn_units_keys k join fn_units_raw r using (unit)
-    """)
-    conn.execute("""
-        create or replace temp table fn_unit_steps as
-        select s.unit, s.step, s.reached and u.furthest >= 0 as reached,
-               s.reached_previous and u.furthest >= 0 as reached_previous,
-               make_timestamp(s.reached_at_us) as reached_at, s.seconds
-        from fn_unit_steps_raw s join fn_units_raw u using (unit)
-    """)
-    conn.unregister("fn_units_raw")
-    conn.unregister("fn_unit_steps_raw")
 
 
 def summarize(conn: duckdb.DuckDBPyConnection, spec: FunnelSpec, people: bool = False,
@@ -208,7 +224,7 @@ def summarize(conn: duckdb.DuckDBPyConnection, spec: FunnelSpec, people: bool = 
                 median(s.seconds) filter (where s.reached) as median_seconds,
                 {"list(u.person_id order by u.person_id) filter (where s.reached)" if people else "null"} as people,
                 {"list(u.person_id order by u.person_id) filter (where s.reached_previous and not s.reached)" if people else "null"} as dropped_people
-            from fn_unit_steps s join fn_units u using (unit)
+            from fn_unit_steps s {"join fn_units u using (unit)" if by_bucket or people else ""}
             group by {"u.bucket, " if by_bucket else ""} s.step
         ),
         excluded as (

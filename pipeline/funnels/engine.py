@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.funnels import kernel
 from pipeline.funnels.matching import SpecFieldError, compile_spec, quote
@@ -92,14 +93,10 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         )
         select * from encoded where {keep}
     """, params)
-    conn.execute(_units_sql(spec))
     if bd is None:
-        arrays = conn.execute("""
-            select u.unit, e.ts, e.step_mask, e.excl_mask
-            from fn_events e join fn_units_keys u on u.person_id = e.person_id
-            order by u.unit, e.ts, e.tiebreak
-        """).fetchnumpy()
+        arrays, starts = _sorted_by_person(conn)
     else:
+        conn.execute(_units_sql(spec))
         arrays = conn.execute("""
             select u.unit, e.ts, e.step_mask, e.excl_mask,
                    coalesce(e.bvalue = u.bucket, true) as attr_ok
@@ -108,9 +105,10 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
                 and (u.event_bucket_only = false or e.bvalue = u.bucket)
             order by u.unit, e.ts, e.tiebreak
         """).fetchnumpy()
-    n_units = conn.execute("select count(*) from fn_units_keys").fetchall()[0][0]
-    unit = np.asarray(arrays["unit"], dtype=np.int64)
-    starts = np.searchsorted(unit, np.arange(n_units + 1)).astype(np.int64)
+        n_units = conn.execute("select count(*) from fn_units_keys").fetchall()[0][0]
+        unit = np.asarray(arrays["unit"], dtype=np.int64)
+        starts = np.searchsorted(unit, np.arange(n_units + 1)).astype(np.int64)
+    n_units = len(starts) - 1
     ts = np.asarray(arrays["ts"], dtype=np.int64)
     step_mask = np.asarray(arrays["step_mask"], dtype=np.int64)
     excl_mask = np.asarray(arrays["excl_mask"], dtype=np.int64)
@@ -131,20 +129,41 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
     return Evaluation(spec=spec, units=n_units)
 
 
+def _sorted_by_person(conn) -> tuple[dict, np.ndarray]:
+    """Without a breakdown a unit is a person: sort once by person and find where each person's
+    events start by comparing neighbouring ids (vectorised in Arrow, any id type)."""
+    table = conn.sql("""
+        select person_id, ts, step_mask, excl_mask from fn_events
+        order by person_id, ts, tiebreak
+    """).to_arrow_table()
+    ids = table.column("person_id").combine_chunks()
+    rows = len(ids)
+    if rows:
+        change = pc.not_equal(ids.slice(1), ids.slice(0, rows - 1))
+        starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1, rows]
+    else:
+        starts = np.zeros(1, dtype=np.int64)
+    conn.register("fn_units_keys_arrow", pa.table({
+        "unit": np.arange(len(starts) - 1, dtype=np.int64),
+        "person_id": ids.take(pa.array(starts[:-1])),
+    }))
+    conn.execute("""
+        create or replace temp table fn_units_keys as
+        select unit, person_id, null::varchar[] as bucket, false as event_bucket_only
+        from fn_units_keys_arrow
+    """)
+    conn.unregister("fn_units_keys_arrow")
+    arrays = {name: table.column(name).to_numpy() for name in ("ts", "step_mask", "excl_mask")}
+    return arrays, starts.astype(np.int64)
+
+
 def _units_sql(spec: FunnelSpec) -> str:
-    """The units the kernel evaluates: persons, or (person, breakdown value) pairs.
+    """The units the kernel evaluates with a breakdown: (person, breakdown value) pairs.
 
     `event_bucket_only`: the unit sees only events carrying its value (all_events attribution).
     """
     bd = spec.breakdown
-    if bd is None:
-        return """
-            create or replace temp table fn_units_keys as
-            select row_number() over (order by person_id) - 1 as unit, person_id,
-                   null::varchar[] as bucket, false as event_bucket_only
-            from (select distinct person_id from fn_events)
-        """
-    elif bd.source == "person" or bd.attribution in ("first_touch", "last_touch"):
+    if bd.source == "person" or bd.attribution in ("first_touch", "last_touch"):
         pick = "arg_min" if bd.attribution != "last_touch" else "arg_max"
         buckets = f"""
             select person_id,

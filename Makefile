@@ -7,7 +7,7 @@ SEED ?= 42
 EXPORTS ?= data/exports
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: demo test install generate run dev bench clean
+.PHONY: demo test install generate run dev bench bench-funnel clean
 
 $(BIN)/journeys: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -38,6 +38,10 @@ dev: install $(DAGSTER_HOME)/dagster.yaml
 
 bench: install
 	$(BIN)/python bench/bench_ingest.py
+
+bench-funnel: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/bench_funnel.py
 
 clean:
 	rm -rf data/exports data/warehouse .dagster reports

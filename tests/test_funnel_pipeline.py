@@ -202,3 +202,25 @@ def test_benjamini_hochberg_by_hand():
                            ["a", "a", "a", "a", "b", "b"])
     assert q[:5] == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.5, 0.2])
     assert q[5] != q[5]
+
+
+def test_invariant_checks_pass_and_catch_violations(conn, tmp_path):
+    from assets import funnels as checks
+    from pipeline.resources import JourneysDuckDB
+
+    conn.execute("checkpoint")
+    db = JourneysDuckDB(database=str(tmp_path / "j.duckdb"))
+    all_checks = [checks.funnel_counts_never_increase, checks.funnel_rates_between_0_and_1,
+                  checks.funnel_person_lists_match_counts,
+                  checks.funnel_conversion_times_within_window, checks.dropoff_adds_up]
+    conn.close()
+    assert [c(duckdb=db).passed for c in all_checks] == [True] * 5
+    with db.get_connection() as c:
+        # A count that grows, a rate above 1, a list that disagrees with its count, a step
+        # credited after the window, and a drop-off row that does not add up.
+        c.execute("update fct_milestone_funnels set persons = 9, conversion_from_previous = 4.5 "
+                  "where dimension = 'all' and step_index = 2")
+        c.execute("update fct_funnel_person_steps set reached_at = timestamp '2026-02-01' "
+                  "where customer_id = 'c1' and step_index = 2")
+        c.execute("update fct_dropoff_weekly set dropped = dropped + 1 where step_index = 0")
+    assert [c(duckdb=db).passed for c in all_checks] == [False] * 5

@@ -7,11 +7,11 @@ Markov chains' transition counts (touchpoints x touchpoints per group) are solve
 
 from __future__ import annotations
 
-import re
+import difflib
 from pathlib import Path
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 
 from pipeline import sql
 from pipeline.config_errors import (
@@ -20,37 +20,16 @@ from pipeline.config_errors import (
     describe_errors,
     load_yaml_with_lines,
 )
+from pipeline.journey_map import Duration, JourneyMap
 from pipeline.markov import removal_effects
 
-_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
 MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay", "markov")
-
-
-def duration_seconds(text: str) -> float:
-    """'7d' -> 604800.0; units s, m, h, d, w (a day is 86 400 s)."""
-    match = _DURATION.fullmatch(str(text))
-    if not match:
-        raise ValueError(f"'{text}' is not a duration like 12h, 7d or 2w")
-    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 class TimeDecay(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    half_life: str = "7d"
-
-    @field_validator("half_life")
-    @classmethod
-    def _positive(cls, value):
-        if duration_seconds(value) <= 0:
-            raise ValueError("half_life must be longer than 0")
-        return value
-
-    @property
-    def half_life_seconds(self) -> float:
-        return duration_seconds(self.half_life)
+    half_life: Duration = 7 * 86400  # seconds; written like 12h, 7d, 2w in the file
 
 
 class PositionBased(BaseModel):
@@ -72,8 +51,8 @@ class PositionBased(BaseModel):
 class MapAttribution(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # Touchpoints that are consequences of progress rather than interactions to credit.
-    not_credited: list[str] = []
+    # The touchpoints that earn credit; absent = every touchpoint that is not a milestone's.
+    credit: list[str] | None = None
 
 
 class AttributionSettings(BaseModel):
@@ -83,8 +62,42 @@ class AttributionSettings(BaseModel):
     position_based: PositionBased = PositionBased()
     maps: dict[str, MapAttribution] = {}
 
-    def not_credited(self, map_id: str) -> list[str]:
-        return self.maps.get(map_id, MapAttribution()).not_credited
+    _file: Path | None = PrivateAttr(None)
+    _lines: dict = PrivateAttr(default_factory=dict)
+
+    def credited_touchpoints(self, maps: list[JourneyMap]) -> list[dict[str, str]]:
+        """(map_id, touchpoint_id) of every touchpoint that earns credit, checked against the
+        maps: an unknown map or touchpoint is a ConfigError naming its line."""
+        by_id = {m.id: m for m in maps}
+        problems, rows = [], []
+        where = str(self._file or "attribution.yaml")
+        for map_id, conf in self.maps.items():
+            if map_id not in by_id:
+                close = difflib.get_close_matches(map_id, list(by_id), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(f"{where}:{self._lines.get(('maps', map_id), 1)}: maps.{map_id}: "
+                                f"no map '{map_id}' in the maps folder{hint}")
+                continue
+            known = [t.id for t in by_id[map_id].touchpoints]
+            for i, touchpoint_id in enumerate(conf.credit or []):
+                if touchpoint_id not in known:
+                    close = difflib.get_close_matches(touchpoint_id, known, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    line = self._lines.get(("maps", map_id, "credit", i), 1)
+                    problems.append(f"{where}:{line}: maps.{map_id}.credit.{i}: map '{map_id}' "
+                                    f"has no touchpoint '{touchpoint_id}'{hint}")
+        if problems:
+            raise ConfigError(Path(where), problems)
+        for journey_map in maps:
+            conf = self.maps.get(journey_map.id)
+            if conf is not None and conf.credit is not None:
+                credited = conf.credit
+            else:
+                milestone_touchpoints = {m.touchpoint for m in journey_map.milestones}
+                credited = [t.id for t in journey_map.touchpoints
+                            if t.id not in milestone_touchpoints]
+            rows += [{"map_id": journey_map.id, "touchpoint_id": t} for t in credited]
+        return rows
 
 
 def load_settings(path: Path) -> AttributionSettings:
@@ -93,12 +106,24 @@ def load_settings(path: Path) -> AttributionSettings:
         return AttributionSettings()
     data, lines = load_yaml_with_lines(path)
     try:
-        return AttributionSettings.model_validate(data or {})
+        settings = AttributionSettings.model_validate(data or {})
     except ValidationError as exc:
         errors = exc.errors()
         allowed = {tuple(e["loc"][:-1]): allowed_keys_at(AttributionSettings, tuple(e["loc"][:-1]))
                    for e in errors if e["type"] == "extra_forbidden"}
         raise ConfigError(path, describe_errors(path, errors, lines, allowed)) from None
+    settings._file, settings._lines = path, lines
+    return settings
+
+
+def build_attribution_tables(conn: duckdb.DuckDBPyConnection, settings: AttributionSettings,
+                             maps: list[JourneyMap]) -> None:
+    """Attribution of every map's endpoint from the journeys tables (customer_journeys,
+    journey_events, customer_milestones, map_milestones)."""
+    sql.run(conn, "attribution/int_attribution_journeys")
+    sql.run(conn, "attribution/int_attribution_touches",
+            params={"credited": settings.credited_touchpoints(maps)})
+    build_attribution(conn, settings)
 
 
 def build_attribution(conn: duckdb.DuckDBPyConnection, settings: AttributionSettings) -> None:
@@ -112,7 +137,7 @@ def build_attribution(conn: duckdb.DuckDBPyConnection, settings: AttributionSett
     sql.run(conn, "attribution/int_attribution_rule_based_credits", params={
         "first_weight": settings.position_based.first,
         "last_weight": settings.position_based.last,
-        "half_life_seconds": settings.time_decay.half_life_seconds,
+        "half_life_seconds": settings.time_decay.half_life,
     })
     sql.run(conn, "attribution/int_attribution_transitions")
     transitions = conn.execute(

@@ -44,6 +44,11 @@ def maps_dir() -> Path:
     return _path("JOURNEYS_MAPS", MAPS_DIR)
 
 
+def attribution_config_path() -> Path:
+    """Which touchpoints earn credit per map, and the attribution models' settings."""
+    return _path("JOURNEYS_ATTRIBUTION", REPO_ROOT / "attribution.yaml")
+
+
 def as_of_override() -> str | None:
     """`JOURNEYS_AS_OF` (an ISO time, UTC): the time metrics are computed for, when set."""
     return os.environ.get("JOURNEYS_AS_OF") or None

@@ -170,6 +170,10 @@ def test_groups_split_by_persona_and_month(tmp_path):
         "select month::varchar, n_conversions from int_attribution_groups "
         "where level = 'touchpoint' and grain = 'month' order by month").fetchall()
     assert months == [("2026-03-01", 2), ("2026-04-01", 1)]
+    weeks = conn.execute(
+        "select week::varchar, n_journeys from int_attribution_groups "
+        "where level = 'touchpoint' and grain = 'week' order by week").fetchall()
+    assert weeks == [("2026-03-09", 4), ("2026-04-06", 1)]  # day 9 = Wed 11 Mar; day 40 = 11 Apr
     # Rule-based credits roll up: the all grain is the sum of the persona_month cells.
     sums = conn.execute("""
         select model, label, sum(credit) filter (where grain = 'persona_month'),
@@ -182,7 +186,7 @@ def test_groups_split_by_persona_and_month(tmp_path):
 
 def test_every_model_sums_to_conversions_in_every_group(rule_conn):
     bad = rule_conn.execute("""
-        select map_id, level, grain, persona, month, model, sum(credit), any_value(n_conversions)
+        select group_id, model, sum(credit), any_value(n_conversions)
         from fct_attribution_credits
         group by all
         having abs(sum(credit) - any_value(n_conversions)) > 1e-9""").fetchall()
@@ -195,7 +199,7 @@ def test_every_model_sums_to_conversions_in_every_group(rule_conn):
 
 def test_rebuild_is_byte_identical(rule_conn):
     query = ("select * from fct_attribution_credits "
-             "order by map_id, level, grain, persona, month, model, label")
+             "order by group_id, model, label")
     first = rule_conn.execute(query).fetchall()
     build_attribution(rule_conn, AttributionSettings())
     assert rule_conn.execute(query).fetchall() == first

@@ -1,5 +1,5 @@
 -- fct_attribution_credits: conversions credited to each touchpoint (level touchpoint) or channel
--- (level channel) by every model, per map and grain (all / persona / month / persona_month).
+-- (level channel) by every model, per map and grain (all, persona, month, persona_month, week).
 -- Models: first_touch, last_touch, linear, position_based, time_decay (rule-based, from
 -- int_attribution_rule_based_credits) and markov (the group's conversions with a touch, shared
 -- in proportion to removal effects). In every group each model's credits sum to n_conversions.
@@ -54,6 +54,7 @@ select
     groups.grain,
     groups.persona,
     groups.month,
+    groups.week,
     credits.model,
     credits.label,
     credits.credit,

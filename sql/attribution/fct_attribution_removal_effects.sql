@@ -21,6 +21,7 @@ select
     groups.grain,
     groups.persona,
     groups.month,
+    groups.week,
     solved.*
 from solved
 inner join int_attribution_groups as groups

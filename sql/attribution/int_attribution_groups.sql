@@ -1,5 +1,6 @@
 -- int_attribution_groups: the journeys and conversions behind each attribution group (map, level,
--- grain and the grain's persona / month). Every model's credits in a group sum to n_conversions.
+-- grain and the grain's persona / month / week).
+-- Every model's credits in a group sum to n_conversions.
 create or replace table int_attribution_groups as
 select
     group_id,
@@ -8,6 +9,7 @@ select
     any_value(grain) as grain,
     any_value(persona) as persona,
     any_value(month) as month,
+    any_value(week) as week,
     count(*) as n_journeys,
     count(*) filter (where is_converted) as n_conversions,
     count(*) filter (where is_converted and len(path) = 0) as n_conversions_without_touch

@@ -4,11 +4,11 @@
 -- (the most recent exposure before the next different touch), so that ten page views in a row
 -- count once in linear credit, and the Markov graph has no self-loops (which would not change
 -- its absorption probabilities anyway).
--- month: the month the outcome became known (conversion time, or the end of the window for a
--- journey that did not convert).
--- Each journey appears once per grain (all, persona, month, persona_month), with the columns the
--- grain does not split by set to null, so every model downstream simply groups by
--- (map_id, level, grain, persona, month) and each group is a complete population of its own.
+-- month / week: when the outcome became known (conversion time, or the end of the window for a
+-- journey that did not convert); weeks start on Monday.
+-- Each journey appears once per grain (all, persona, month, persona_month, week), with the
+-- columns the grain does not split by set to null, so every model downstream simply groups by
+-- (map_id, level, grain, persona, month, week) and each group is a complete population.
 -- group_id numbers the groups in that key order, so later tables key on one column.
 create or replace table int_attribution_paths as
 with journeys as (
@@ -18,7 +18,8 @@ with journeys as (
         coalesce(persona, '(no persona)') as persona,
         is_converted,
         outcome_at,
-        date_trunc('month', outcome_at)::date as month
+        date_trunc('month', outcome_at)::date as month,
+        date_trunc('week', outcome_at)::date as week
     from int_attribution_journeys
 ),
 
@@ -28,11 +29,12 @@ levels as (
 
 grains as (
     select * from (values
-        ('all', false, false),
-        ('persona', true, false),
-        ('month', false, true),
-        ('persona_month', true, true)
-    ) as grains (grain, by_persona, by_month)
+        ('all', false, false, false),
+        ('persona', true, false, false),
+        ('month', false, true, false),
+        ('persona_month', true, true, false),
+        ('week', false, false, true)
+    ) as grains (grain, by_persona, by_month, by_week)
 ),
 
 touches as (
@@ -87,6 +89,7 @@ journey_groups as (
         grains.grain,
         if(grains.by_persona, journeys.persona, null) as persona,
         if(grains.by_month, journeys.month, null) as month,
+        if(grains.by_week, journeys.week, null) as week,
         journeys.customer_id,
         journeys.is_converted,
         journeys.outcome_at,
@@ -103,7 +106,7 @@ journey_groups as (
 
 select
     dense_rank() over (
-        order by map_id, level, grain, persona nulls first, month nulls first
+        order by map_id, level, grain, persona nulls first, month nulls first, week nulls first
     ) as group_id,
     *
 from journey_groups;

@@ -57,7 +57,7 @@ time_decay_journeys as (
             when len(path) = 0 then [1.0]
             else list_transform(
                 touched_at,
-                lambda t: pow(2.0, -(epoch(outcome_at) - epoch(t)) / $half_life_seconds)
+                lambda t: pow(2.0, -(epoch(outcome_at) - epoch(t)) / $half_life_seconds::double)
             )
         end as decay
     from int_attribution_paths

@@ -48,6 +48,15 @@ class PositionBased(BaseModel):
         return self
 
 
+class Branches(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Opens, clicks and ratings count toward an anchor's outcome within this time (seconds).
+    outcome_window: Duration = 7 * 86400
+    # "What they did next" looks this far after the deciding event (seconds).
+    next_within: Duration = 14 * 86400
+
+
 class MapAttribution(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -60,6 +69,7 @@ class AttributionSettings(BaseModel):
 
     time_decay: TimeDecay = TimeDecay()
     position_based: PositionBased = PositionBased()
+    branches: Branches = Branches()
     maps: dict[str, MapAttribution] = {}
 
     _file: Path | None = PrivateAttr(None)
@@ -150,3 +160,15 @@ def build_attribution(conn: duckdb.DuckDBPyConnection, settings: AttributionSett
     finally:
         conn.unregister("markov_removal_effects_frame")
     sql.run(conn, "attribution/fct_attribution_credits")
+
+
+def build_branch_tables(conn: duckdb.DuckDBPyConnection, settings: AttributionSettings) -> None:
+    """Branch analysis from the journeys tables: int_branch_anchors, fct_branches,
+    fct_branch_next_touchpoints and fct_branch_follow_ups."""
+    sql.run(conn, "metrics/create_wilson_macros")
+    sql.run(conn, "attribution/int_branch_anchors", params={
+        "outcome_window_seconds": settings.branches.outcome_window,
+        "next_within_seconds": settings.branches.next_within,
+    })
+    for table in ("fct_branches", "fct_branch_next_touchpoints", "fct_branch_follow_ups"):
+        sql.run(conn, f"attribution/{table}")

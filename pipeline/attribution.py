@@ -11,7 +11,7 @@ import difflib
 from pathlib import Path
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from pipeline import sql
 from pipeline.config_errors import (
@@ -21,7 +21,7 @@ from pipeline.config_errors import (
     load_yaml_with_lines,
 )
 from pipeline.journey_map import Duration, JourneyMap
-from pipeline.markov import removal_effects
+from pipeline.markov import removal_effects, touchpoint_opportunities
 
 MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay", "markov")
 
@@ -57,6 +57,14 @@ class Branches(BaseModel):
     next_within: Duration = 14 * 86400
 
 
+class Opportunity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # A persona or week is a benchmark only with at least this many journeys at the step (or
+    # transitions out of the touchpoint).
+    min_journeys: int = Field(30, ge=1)
+
+
 class MapAttribution(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,6 +78,7 @@ class AttributionSettings(BaseModel):
     time_decay: TimeDecay = TimeDecay()
     position_based: PositionBased = PositionBased()
     branches: Branches = Branches()
+    opportunity: Opportunity = Opportunity()
     maps: dict[str, MapAttribution] = {}
 
     _file: Path | None = PrivateAttr(None)
@@ -172,3 +181,25 @@ def build_branch_tables(conn: duckdb.DuckDBPyConnection, settings: AttributionSe
     })
     for table in ("fct_branches", "fct_branch_next_touchpoints", "fct_branch_follow_ups"):
         sql.run(conn, f"attribution/{table}")
+
+
+def build_opportunity_tables(conn: duckdb.DuckDBPyConnection,
+                             settings: AttributionSettings) -> None:
+    """Opportunity sizing per milestone step (fct_opportunity_steps, from customer_journeys and
+    the targets) and per touchpoint (fct_opportunity_touchpoints, from the attribution chains)."""
+    minimum = settings.opportunity.min_journeys
+    sql.run(conn, "attribution/fct_opportunity_steps", params={"min_journeys": minimum})
+    transitions = conn.execute(
+        "select t.group_id, from_state, to_state, n_transitions "
+        "from int_attribution_transitions as t "
+        "inner join int_attribution_groups as g on g.group_id = t.group_id "
+        "where g.level = 'touchpoint' order by all").df()
+    groups = conn.execute(
+        "select group_id, map_id, grain, persona, week::varchar as week "
+        "from int_attribution_groups where level = 'touchpoint' order by group_id").df()
+    frame = touchpoint_opportunities(transitions, groups, minimum)
+    conn.register("touchpoint_opportunities_frame", frame)
+    try:
+        sql.run(conn, "attribution/fct_opportunity_touchpoints")
+    finally:
+        conn.unregister("touchpoint_opportunities_frame")

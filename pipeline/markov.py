@@ -13,24 +13,45 @@ import pandas as pd
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 
 
-def conversion_probability(counts: np.ndarray, removed: int | None = None) -> float:
-    """P(reach conversion from start) in the chain with transient-state count matrix `counts`.
+def transition_probabilities(counts: np.ndarray) -> np.ndarray:
+    """Row-normalised counts; a row without transitions stays all zero."""
+    totals = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, totals, out=np.zeros_like(counts, dtype=float), where=totals > 0)
 
-    `counts` has one row per transient state (row 0 = start) and columns
+
+def absorption(probs: np.ndarray, removed: int | None = None) -> np.ndarray:
+    """P(reach conversion) from every transient state of the chain `probs`.
+
+    `probs` has one row per transient state (row 0 = start) and columns
     [transient states..., conversion, null]. Removing state `removed` sends every transition
     into it to null, which is the same as giving it no way to convert: its row becomes all-null.
     """
-    n = counts.shape[0]
-    totals = counts.sum(axis=1, keepdims=True)
-    probs = np.divide(counts, totals, out=np.zeros_like(counts, dtype=float), where=totals > 0)
+    n = probs.shape[0]
     q = probs[:, :n].copy()
     r = probs[:, n].copy()
     if removed is not None:
         q[removed, :] = 0.0
         r[removed] = 0.0
     # Every state on an observed path can reach an absorbing state, so I - Q is invertible.
-    absorbed = np.linalg.solve(np.eye(n) - q, r)
-    return float(absorbed[0])
+    return np.linalg.solve(np.eye(n) - q, r)
+
+
+def conversion_probability(counts: np.ndarray, removed: int | None = None) -> float:
+    """P(reach conversion from start) in the chain with transient-state count matrix `counts`."""
+    return float(absorption(transition_probabilities(counts), removed)[0])
+
+
+def count_matrix(edges: pd.DataFrame, labels: list[str]) -> np.ndarray:
+    """Transition counts of `edges` (from_state, to_state, n_transitions) with rows
+    [start, *labels] and columns [start, *labels, conversion, null]."""
+    index = {START: 0, **{label: i + 1 for i, label in enumerate(labels)}}
+    n = len(index)
+    column = {**index, CONVERSION: n, NULL: n + 1}
+    counts = np.zeros((n, n + 2))
+    np.add.at(counts, (edges["from_state"].map(index).to_numpy(),
+                       edges["to_state"].map(column).to_numpy()),
+              edges["n_transitions"].to_numpy(dtype=float))
+    return counts
 
 
 def group_removal_effects(edges: pd.DataFrame) -> pd.DataFrame:
@@ -40,15 +61,9 @@ def group_removal_effects(edges: pd.DataFrame) -> pd.DataFrame:
     order numpy adds things up in) depends only on the counts.
     """
     labels = sorted(set(edges["from_state"]) - {START})
-    index = {START: 0, **{label: i + 1 for i, label in enumerate(labels)}}
-    n = len(index)
-    column = {**index, CONVERSION: n, NULL: n + 1}
-    counts = np.zeros((n, n + 2))
-    np.add.at(counts, (edges["from_state"].map(index).to_numpy(),
-                       edges["to_state"].map(column).to_numpy()),
-              edges["n_transitions"].to_numpy(dtype=float))
+    counts = count_matrix(edges, labels)
     p_full = conversion_probability(counts)
-    without = np.array([conversion_probability(counts, index[label]) for label in labels])
+    without = np.array([conversion_probability(counts, i + 1) for i in range(len(labels))])
     if p_full > 0:
         effect = 1.0 - without / p_full
         total = effect.sum()
@@ -75,3 +90,57 @@ def removal_effects(transitions: pd.DataFrame) -> pd.DataFrame:
     for group_id, edges in transitions.groupby("group_id", sort=True):
         parts.append(group_removal_effects(edges).assign(group_id=group_id))
     return pd.concat(parts, ignore_index=True)[columns]
+
+
+def touchpoint_opportunities(transitions: pd.DataFrame, groups: pd.DataFrame,
+                             min_transitions: int) -> pd.DataFrame:
+    """For every touchpoint of each map's whole chain (grain all): the extra conversions if
+    customers left it the way they do in the best persona's / best week's chain.
+
+    The touchpoint's row of transition probabilities is replaced by the benchmark group's row
+    for it (groups with at least `min_transitions` transitions out of it), every other row is
+    kept, and the chain is solved again: extra = (P' - P) * journeys with a touch. The best
+    group is the one with the highest P' (ties: the group's name).
+    """
+    columns = ["map_id", "label", "n_visits", "conversion_from_touchpoint", "benchmark",
+               "benchmark_group", "benchmark_conversion_from_touchpoint",
+               "conversion_probability", "benchmark_conversion_probability",
+               "extra_conversions"]
+    rows = []
+    edges_by_group = dict(tuple(transitions.groupby("group_id", sort=True)))
+    base_groups = groups[groups["grain"] == "all"].sort_values("map_id")
+    for base in base_groups.itertuples(index=False):
+        edges = edges_by_group.get(base.group_id)
+        if edges is None:
+            continue
+        labels = sorted(set(edges["from_state"]) - {START})
+        counts = count_matrix(edges, labels)
+        probs = transition_probabilities(counts)
+        n_paths = counts[0].sum()
+        x = absorption(probs)
+        for benchmark, grain in (("best_persona", "persona"), ("best_week", "week")):
+            candidates = groups[(groups["map_id"] == base.map_id) & (groups["grain"] == grain)]
+            best: dict[str, tuple] = {}
+            for cand in candidates.sort_values("group_id").itertuples(index=False):
+                cand_edges = edges_by_group.get(cand.group_id)
+                if cand_edges is None:
+                    continue
+                name = str(cand.persona if grain == "persona" else cand.week)
+                cand_counts = count_matrix(cand_edges[cand_edges["from_state"].isin(labels)],
+                                           labels)
+                for i, label in enumerate(labels, start=1):
+                    if cand_counts[i].sum() < min_transitions:
+                        continue
+                    changed = probs.copy()
+                    changed[i] = transition_probabilities(cand_counts[i:i + 1])[0]
+                    y = absorption(changed)
+                    key = (y[0], name)
+                    if label not in best or key > best[label][0]:
+                        best[label] = (key, y[i])
+            for i, label in enumerate(labels, start=1):
+                if label not in best:
+                    continue
+                (p_new, name), x_new = best[label]
+                rows.append([base.map_id, label, counts[i].sum(), x[i], benchmark, name, x_new, x[0],
+                             p_new, max(p_new - x[0], 0.0) * n_paths])
+    return pd.DataFrame(rows, columns=columns)

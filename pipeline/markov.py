@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
+NO_PERSONA = "(no persona)"
 
 
 def transition_probabilities(counts: np.ndarray) -> np.ndarray:
@@ -94,53 +95,65 @@ def removal_effects(transitions: pd.DataFrame) -> pd.DataFrame:
 
 def touchpoint_opportunities(transitions: pd.DataFrame, groups: pd.DataFrame,
                              min_transitions: int) -> pd.DataFrame:
-    """For every touchpoint of each map's whole chain (grain all): the extra conversions if
-    customers left it the way they do in the best persona's / best week's chain.
+    """For every touchpoint of each map's chain: the extra conversions if customers left it the
+    way they do in the best persona's / best week's chain.
 
     The touchpoint's row of transition probabilities is replaced by the benchmark group's row
     for it (groups with at least `min_transitions` transitions out of it), every other row is
     kept, and the chain is solved again: extra = (P' - P) * journeys with a touch. The best
-    group is the one with the highest P' (ties: the group's name).
+    group is the one with the highest P' (ties: the group's name). Weeks are compared with the
+    whole chain (grain all); personas with the chain of journeys whose persona is known, since
+    a persona that only becomes known along the way (a sign-up form) would otherwise look like
+    a better way through every touchpoint before it.
     """
-    columns = ["map_id", "label", "n_visits", "conversion_from_touchpoint", "benchmark",
-               "benchmark_group", "benchmark_conversion_from_touchpoint",
+    columns = ["map_id", "label", "population", "n_visits", "conversion_from_touchpoint",
+               "benchmark", "benchmark_group", "benchmark_conversion_from_touchpoint",
                "conversion_probability", "benchmark_conversion_probability",
                "extra_conversions"]
     rows = []
     edges_by_group = dict(tuple(transitions.groupby("group_id", sort=True)))
-    base_groups = groups[groups["grain"] == "all"].sort_values("map_id")
-    for base in base_groups.itertuples(index=False):
-        edges = edges_by_group.get(base.group_id)
-        if edges is None:
+    for map_id, map_groups in groups.groupby("map_id", sort=True):
+        whole = map_groups[map_groups["grain"] == "all"]
+        if whole.empty or whole["group_id"].iloc[0] not in edges_by_group:
             continue
-        labels = sorted(set(edges["from_state"]) - {START})
-        counts = count_matrix(edges, labels)
-        probs = transition_probabilities(counts)
-        n_paths = counts[0].sum()
-        x = absorption(probs)
-        for benchmark, grain in (("best_persona", "persona"), ("best_week", "week")):
-            candidates = groups[(groups["map_id"] == base.map_id) & (groups["grain"] == grain)]
-            best: dict[str, tuple] = {}
-            for cand in candidates.sort_values("group_id").itertuples(index=False):
-                cand_edges = edges_by_group.get(cand.group_id)
-                if cand_edges is None:
+        labels = sorted(set(edges_by_group[whole["group_id"].iloc[0]]["from_state"]) - {START})
+        for benchmark, grain, population in (("best_persona", "persona", "known_persona"),
+                                              ("best_week", "week", "all")):
+            candidates = map_groups[map_groups["grain"] == grain].sort_values("group_id")
+            if grain == "persona":
+                candidates = candidates[candidates["persona"] != NO_PERSONA]
+                pooled = [edges_by_group[g] for g in candidates["group_id"] if g in edges_by_group]
+                if not pooled:
                     continue
-                name = str(cand.persona if grain == "persona" else cand.week)
-                cand_counts = count_matrix(cand_edges[cand_edges["from_state"].isin(labels)],
-                                           labels)
-                for i, label in enumerate(labels, start=1):
-                    if cand_counts[i].sum() < min_transitions:
-                        continue
-                    changed = probs.copy()
-                    changed[i] = transition_probabilities(cand_counts[i:i + 1])[0]
-                    y = absorption(changed)
-                    key = (y[0], name)
-                    if label not in best or key > best[label][0]:
-                        best[label] = (key, y[i])
-            for i, label in enumerate(labels, start=1):
-                if label not in best:
-                    continue
-                (p_new, name), x_new = best[label]
-                rows.append([base.map_id, label, counts[i].sum(), x[i], benchmark, name, x_new, x[0],
-                             p_new, max(p_new - x[0], 0.0) * n_paths])
+                edges = (pd.concat(pooled).groupby(["from_state", "to_state"], as_index=False)
+                         ["n_transitions"].sum())
+            else:
+                edges = edges_by_group[whole["group_id"].iloc[0]]
+            rows += _best_benchmark_rows(map_id, labels, edges, candidates, grain, benchmark,
+                                         population, edges_by_group, min_transitions)
     return pd.DataFrame(rows, columns=columns)
+
+
+def _best_benchmark_rows(map_id, labels, edges, candidates, grain, benchmark, population,
+                         edges_by_group, min_transitions) -> list[list]:
+    counts = count_matrix(edges, labels)
+    probs = transition_probabilities(counts)
+    x = absorption(probs)
+    best: dict[int, tuple] = {}
+    for cand in candidates.itertuples(index=False):
+        cand_edges = edges_by_group.get(cand.group_id)
+        if cand_edges is None:
+            continue
+        name = str(cand.persona if grain == "persona" else cand.week)
+        cand_counts = count_matrix(cand_edges, labels)
+        for i in range(1, len(labels) + 1):
+            if cand_counts[i].sum() < min_transitions:
+                continue
+            changed = probs.copy()
+            changed[i] = transition_probabilities(cand_counts[i:i + 1])[0]
+            y = absorption(changed)
+            if i not in best or (y[0], name) > best[i][:2]:
+                best[i] = (y[0], name, y[i])
+    return [[map_id, labels[i - 1], population, counts[i].sum(), x[i], benchmark, name, x_new,
+             x[0], p_new, max(p_new - x[0], 0.0) * counts[0].sum()]
+            for i, (p_new, name, x_new) in sorted(best.items())]

@@ -34,6 +34,9 @@ def steps_conn(tmp_path):
     for i, (persona, week, furthest) in enumerate(rows):
         conn.execute("insert into customer_journeys values ('m', ?, ?, ?, ?, ?, ?, false)",
                      [f"c{i}", persona, start, week, furthest, furthest >= 3])
+    # No persona known (e.g. never signed up): counts for targets and weeks, not for personas.
+    conn.execute("insert into customer_journeys values ('m', 'anon', null, ?, '2026-05-11', 1, "
+                 "false, false)", [start])
     # Still in progress: not counted anywhere.
     conn.execute("insert into customer_journeys values ('m', 'open', 'Q', ?, '2026-05-11', 1, "
                  "false, true)", [start])
@@ -46,20 +49,21 @@ def test_step_opportunities_against_target_persona_and_week(steps_conn):
     rows = steps_conn.execute("""select rank, milestone_id, benchmark, benchmark_group,
         n_entered, rate, benchmark_rate, downstream_rate, extra_conversions
         from fct_opportunity_steps order by rank""").fetchall()
-    # Step into signup: 8 entered, 4 signed up (rate .5); 2 of the 4 ordered (downstream .5).
-    #   best persona P 3/4 = .75 -> (.75 - .5) * 8 * .5 = 1.0; week 2026-05-04 is the same set.
-    #   target .6 (from the ideal map) -> (.6 - .5) * 8 * .5 = 0.4
+    # Step into signup, all 9 journeys: 4 signed up (4/9); 2 of the 4 ordered (downstream .5).
+    #   target .6 (from the ideal map) -> (.6 - 4/9) * 9 * .5 = 0.7
+    #   best week 2026-05-04 (P's four, 3/4; the other week 1/5) -> (.75 - 4/9) * 9 * .5 = 1.375
+    #   best persona P 3/4, against the 8 journeys with a persona (4/8) -> (.75 - .5) * 8 * .5 = 1
     # Step into order: 4 entered, 2 ordered (.5), downstream 1.
     #   own target .9 beats the ideal's .5 -> (.9 - .5) * 4 = 1.6
-    #   best persona: P 2/3 (Q has 1 journey < 2, no benchmark) -> (2/3 - .5) * 4 = 0.667
+    #   best persona / week: P's 2/3 (Q has 1 journey < 2, no benchmark) -> (2/3 - .5) * 4
     # The repeat order comes after the endpoint: no step.
     expected = [
         (1, "order", "target", None, 4, 0.5, 0.9, 1.0, 1.6),
-        (2, "signup", "best_persona", "P", 8, 0.5, 0.75, 0.5, 1.0),
-        (3, "signup", "best_week", "2026-05-04", 8, 0.5, 0.75, 0.5, 1.0),
-        (4, "order", "best_persona", "P", 4, 0.5, 2 / 3, 1.0, 2 / 3),
-        (5, "order", "best_week", "2026-05-04", 4, 0.5, 2 / 3, 1.0, 2 / 3),
-        (6, "signup", "target", None, 8, 0.5, 0.6, 0.5, 0.4),
+        (2, "signup", "best_week", "2026-05-04", 9, 4 / 9, 0.75, 0.5, 1.375),
+        (3, "signup", "best_persona", "P", 8, 0.5, 0.75, 0.5, 1.0),
+        (4, "signup", "target", None, 9, 4 / 9, 0.6, 0.5, 0.7),
+        (5, "order", "best_persona", "P", 4, 0.5, 2 / 3, 1.0, 2 / 3),
+        (6, "order", "best_week", "2026-05-04", 4, 0.5, 2 / 3, 1.0, 2 / 3),
     ]
     assert len(rows) == len(expected)
     for got, want in zip(rows, expected):
@@ -69,11 +73,14 @@ def test_step_opportunities_against_target_persona_and_week(steps_conn):
 
 def test_touchpoint_opportunity_from_the_best_personas_transitions(tmp_path):
     # Persona P (week of 4 May): A conv, A conv, A null.  Persona Q (week of 11 May): A null,
-    # A null, B conv. Whole chain: start -> A 5/6, B 1/6; A -> conv 2/5; B -> conv 1;
-    # P = 5/6 * 2/5 + 1/6 = 1/2.
-    # A at P's rate (conv 2/3): P' = 5/6 * 2/3 + 1/6 = 13/18 -> extra (13/18 - 9/18) * 6 = 4/3.
-    # Q's A row (conv 0) is worse, so P is the benchmark. B: only 1 transition out of it in any
-    # persona or week (< 2), so no benchmark.
+    # A null, B conv. No persona (week of 4 May): A conv.
+    # Personas, against the 6 journeys with a persona: start -> A 5/6, B 1/6; A -> conv 2/5;
+    # B -> conv 1; P = 5/6 * 2/5 + 1/6 = 1/2. A at P's rate (conv 2/3):
+    # P' = 5/6 * 2/3 + 1/6 = 13/18 -> extra (13/18 - 9/18) * 6 = 4/3. Q's A row (conv 0) is
+    # worse; '(no persona)' is never a benchmark.
+    # Weeks, against all 7: start -> A 6/7, B 1/7; A -> conv 3/6; P = 6/7 * 1/2 + 1/7 = 4/7.
+    # Week of 4 May: A -> conv 3/4: P' = 6/7 * 3/4 + 1/7 = 11/14 -> extra (11/14 - 8/14) * 7
+    # = 1.5. B: 1 transition out of it in any group (< 2), so no benchmark.
     conn = connect(tmp_path / "touchpoints.duckdb")
     conn.execute("create table int_attribution_journeys (map_id varchar, customer_id varchar, "
                  "persona varchar, is_converted boolean, outcome_at timestamp)")
@@ -81,9 +88,9 @@ def test_touchpoint_opportunity_from_the_best_personas_transitions(tmp_path):
                  "touch_seq bigint, touched_at timestamp, touchpoint_id varchar, "
                  "channel varchar)")
     paths = [("P", True, "A"), ("P", True, "A"), ("P", False, "A"),
-             ("Q", False, "A"), ("Q", False, "A"), ("Q", True, "B")]
+             ("Q", False, "A"), ("Q", False, "A"), ("Q", True, "B"), (None, True, "A")]
     for i, (persona, converted, touchpoint) in enumerate(paths):
-        day = datetime(2026, 5, 5) + timedelta(days=7 * (persona == "Q"))
+        day = datetime(2026, 5, 5) + timedelta(days=7 * (persona == "Q"))  # Tue 5 / 12 May
         conn.execute("insert into int_attribution_journeys values ('m', ?, ?, ?, ?)",
                      [f"c{i}", persona, converted, day])
         conn.execute("insert into int_attribution_touches values ('m', ?, 1, ?, ?, 'web')",
@@ -98,10 +105,11 @@ def test_touchpoint_opportunity_from_the_best_personas_transitions(tmp_path):
     got = got.sort_values(["label", "benchmark"]).reset_index(drop=True)
     assert list(zip(got["label"], got["benchmark"], got["benchmark_group"])) == [
         ("A", "best_persona", "P"), ("A", "best_week", "2026-05-04")]
-    assert list(got["conversion_probability"]) == pytest.approx([0.5, 0.5])
-    assert list(got["benchmark_conversion_probability"]) == pytest.approx([13 / 18] * 2)
-    assert list(got["conversion_from_touchpoint"]) == pytest.approx([0.4, 0.4])
-    assert list(got["benchmark_conversion_from_touchpoint"]) == pytest.approx([2 / 3] * 2)
-    assert list(got["extra_conversions"]) == pytest.approx([4 / 3] * 2)
-    assert list(got["n_visits"]) == [5, 5]
+    assert list(got["population"]) == ["known_persona", "all"]
+    assert list(got["conversion_probability"]) == pytest.approx([1 / 2, 4 / 7])
+    assert list(got["benchmark_conversion_probability"]) == pytest.approx([13 / 18, 11 / 14])
+    assert list(got["conversion_from_touchpoint"]) == pytest.approx([2 / 5, 1 / 2])
+    assert list(got["benchmark_conversion_from_touchpoint"]) == pytest.approx([2 / 3, 3 / 4])
+    assert list(got["extra_conversions"]) == pytest.approx([4 / 3, 1.5])
+    assert list(got["n_visits"]) == [5, 6]
     conn.close()

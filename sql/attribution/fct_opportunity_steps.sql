@@ -6,6 +6,8 @@
 --   benchmark        target: the step's target on the map, or on the ideal map drawn for it;
 --                    best_persona / best_week: the highest rate of a persona / entry week with
 --                    at least $min_journeys journeys at k-1
+--   population       all journeys; for best_persona, the journeys with a known persona (so
+--                    rate, n_entered and downstream_rate are theirs)
 --   extra_conversions = max(0, benchmark_rate - rate) * reached k-1 * downstream_rate
 -- Ranked per map by extra_conversions (ties: step order, benchmark name).
 create or replace table fct_opportunity_steps as
@@ -64,17 +66,34 @@ step_cells as (
     group by all
 ),
 
+populations as (
+    -- persona benchmarks are compared with the journeys whose persona is known: where the
+    -- persona only becomes known at a step (a sign-up form), everyone with a persona took it,
+    -- and comparing them with all journeys would promise conversions no persona can bring
+    select
+        *,
+        'all' as population
+    from step_cells
+    union all
+    select
+        *,
+        'known_persona' as population
+    from step_cells
+    where persona <> '(no persona)'
+),
+
 steps as (
     select
         map_id,
         milestone_index,
         milestone_id,
+        population,
         sum(n_entered) as n_entered,
         sum(n_converted) as n_converted,
         sum(n_converted) / nullif(sum(n_entered), 0) as rate,
         sum(n_endpoint) / nullif(sum(n_converted), 0) as downstream_rate
-    from step_cells
-    group by map_id, milestone_index, milestone_id
+    from populations
+    group by map_id, milestone_index, milestone_id, population
 ),
 
 target_sources as (
@@ -114,6 +133,7 @@ persona_rates as (
         persona as benchmark_group,
         sum(n_converted) / sum(n_entered) as rate
     from step_cells
+    where persona <> '(no persona)'
     group by map_id, milestone_index, persona
     having sum(n_entered) >= $min_journeys
 ),
@@ -133,6 +153,7 @@ benchmarks as (
     select
         steps.map_id,
         steps.milestone_index,
+        'all' as population,
         'target' as benchmark,
         null::varchar as benchmark_group,
         targets.rate as benchmark_rate
@@ -140,10 +161,12 @@ benchmarks as (
     inner join targets
         on targets.map_id = steps.map_id
         and targets.milestone_id = steps.milestone_id
+    where steps.population = 'all'
     union all
     select
         map_id,
         milestone_index,
+        'known_persona' as population,
         'best_persona' as benchmark,
         arg_max(benchmark_group, {'rate': rate, 'group': benchmark_group}) as benchmark_group,
         max(rate) as benchmark_rate
@@ -153,6 +176,7 @@ benchmarks as (
     select
         map_id,
         milestone_index,
+        'all' as population,
         'best_week' as benchmark,
         arg_max(benchmark_group, {'rate': rate, 'group': benchmark_group}) as benchmark_group,
         max(rate) as benchmark_rate
@@ -173,6 +197,7 @@ sized as (
     inner join benchmarks
         on benchmarks.map_id = steps.map_id
         and benchmarks.milestone_index = steps.milestone_index
+        and benchmarks.population = steps.population
 )
 
 select

@@ -5,12 +5,16 @@
 --   benchmark_conversion_from_touchpoint  the same once its transitions are the benchmark's
 --   extra_conversions = (P(convert) with the benchmark row - P(convert)) * journeys with a
 --                       touch, never below 0
+--   population          best_week rows use every journey's chain; best_persona rows the chain
+--                       of journeys whose persona is known (n_visits and the probabilities
+--                       are then theirs)
 -- Ranked per map and benchmark by extra_conversions (ties: touchpoint id).
 create or replace table fct_opportunity_touchpoints as
 with solved as (
     select
         map_id::varchar as map_id,
         label::varchar as touchpoint_id,
+        population::varchar as population,
         n_visits::bigint as n_visits,
         conversion_from_touchpoint::double as conversion_from_touchpoint,
         benchmark::varchar as benchmark,

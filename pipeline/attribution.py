@@ -70,6 +70,9 @@ class MapAttribution(BaseModel):
 
     # The touchpoints that earn credit; absent = every touchpoint that is not a milestone's.
     credit: list[str] | None = None
+    # Touchpoints credited per campaign (events.campaign_name: a visit's utm_campaign, an
+    # email's campaign), e.g. one campaign_visit touchpoint -> one credit line per campaign.
+    split_by_campaign: list[str] = []
 
 
 class AttributionSettings(BaseModel):
@@ -84,38 +87,50 @@ class AttributionSettings(BaseModel):
     _file: Path | None = PrivateAttr(None)
     _lines: dict = PrivateAttr(default_factory=dict)
 
+    def unknown_maps(self, maps: list[JourneyMap]) -> list[str]:
+        """Settings for maps that are not in the maps folder (ignored, but worth a warning: a
+        typo, or settings left from another maps folder)."""
+        by_id = [m.id for m in maps]
+        where = str(self._file or "attribution.yaml")
+        notes = []
+        for map_id in self.maps:
+            if map_id not in by_id:
+                close = difflib.get_close_matches(map_id, by_id, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                notes.append(f"{where}:{self._lines.get(('maps', map_id), 1)}: maps.{map_id}: "
+                             f"no map '{map_id}' in the maps folder, settings ignored{hint}")
+        return notes
+
     def credited_touchpoints(self, maps: list[JourneyMap]) -> list[dict[str, str]]:
-        """(map_id, touchpoint_id) of every touchpoint that earns credit, checked against the
-        maps: an unknown map or touchpoint is a ConfigError naming its line."""
+        """(map_id, touchpoint_id, split_by_campaign) of every touchpoint that earns credit,
+        checked against the maps: an unknown touchpoint is a ConfigError naming its line."""
         by_id = {m.id: m for m in maps}
         problems, rows = [], []
         where = str(self._file or "attribution.yaml")
         for map_id, conf in self.maps.items():
             if map_id not in by_id:
-                close = difflib.get_close_matches(map_id, list(by_id), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.append(f"{where}:{self._lines.get(('maps', map_id), 1)}: maps.{map_id}: "
-                                f"no map '{map_id}' in the maps folder{hint}")
                 continue
             known = [t.id for t in by_id[map_id].touchpoints]
-            for i, touchpoint_id in enumerate(conf.credit or []):
-                if touchpoint_id not in known:
-                    close = difflib.get_close_matches(touchpoint_id, known, n=1)
-                    hint = f"; did you mean '{close[0]}'?" if close else ""
-                    line = self._lines.get(("maps", map_id, "credit", i), 1)
-                    problems.append(f"{where}:{line}: maps.{map_id}.credit.{i}: map '{map_id}' "
-                                    f"has no touchpoint '{touchpoint_id}'{hint}")
+            for field in ("credit", "split_by_campaign"):
+                for i, touchpoint_id in enumerate(getattr(conf, field) or []):
+                    if touchpoint_id not in known:
+                        close = difflib.get_close_matches(touchpoint_id, known, n=1)
+                        hint = f"; did you mean '{close[0]}'?" if close else ""
+                        line = self._lines.get(("maps", map_id, field, i), 1)
+                        problems.append(f"{where}:{line}: maps.{map_id}.{field}.{i}: map "
+                                        f"'{map_id}' has no touchpoint '{touchpoint_id}'{hint}")
         if problems:
             raise ConfigError(Path(where), problems)
         for journey_map in maps:
-            conf = self.maps.get(journey_map.id)
-            if conf is not None and conf.credit is not None:
+            conf = self.maps.get(journey_map.id, MapAttribution())
+            if conf.credit is not None:
                 credited = conf.credit
             else:
                 milestone_touchpoints = {m.touchpoint for m in journey_map.milestones}
                 credited = [t.id for t in journey_map.touchpoints
                             if t.id not in milestone_touchpoints]
-            rows += [{"map_id": journey_map.id, "touchpoint_id": t} for t in credited]
+            rows += [{"map_id": journey_map.id, "touchpoint_id": t,
+                      "split_by_campaign": t in conf.split_by_campaign} for t in credited]
         return rows
 
 

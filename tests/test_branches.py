@@ -56,9 +56,11 @@ def conn(tmp_path):
     conn.execute("insert into journey_maps values ('m', ?)", [at(30)])
     conn.execute("""create table journey_events (map_id varchar, customer_id varchar,
         event_key varchar, occurred_at timestamp, event_seq bigint, event_type varchar,
-        event_name_raw varchar, touchpoint_id varchar, properties json)""")
+        event_name_raw varchar, campaign_name varchar, touchpoint_id varchar,
+        properties json)""")
     for i, (customer, day, hour, event_type, name, touchpoint, props) in enumerate(EVENTS):
-        conn.execute("insert into journey_events values ('m', ?, ?, ?, 0, ?, ?, ?, ?)",
+        # No campaign_name: the email's campaign comes from its SendGrid category.
+        conn.execute("insert into journey_events values ('m', ?, ?, ?, 0, ?, ?, null, ?, ?)",
                      [customer, f"k{i:02d}", at(day, hour), event_type, name, touchpoint, props])
     conn.execute("""update journey_events set event_seq = s.seq from (select event_key,
         row_number() over (partition by customer_id order by occurred_at, event_key) as seq

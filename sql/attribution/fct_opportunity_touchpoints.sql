@@ -8,12 +8,13 @@
 --   population          best_week rows use every journey's chain; best_persona rows the chain
 --                       of journeys whose persona is known (n_visits and the probabilities
 --                       are then theirs)
--- Ranked per map and benchmark by extra_conversions (ties: touchpoint id).
+-- label: the touchpoint (or touchpoint · campaign when it is split by campaign). Ranked per map
+-- and benchmark by extra_conversions (ties: label).
 create or replace table fct_opportunity_touchpoints as
 with solved as (
     select
         map_id::varchar as map_id,
-        label::varchar as touchpoint_id,
+        label::varchar as label,
         population::varchar as population,
         n_visits::bigint as n_visits,
         conversion_from_touchpoint::double as conversion_from_touchpoint,
@@ -30,6 +31,6 @@ select
     *,
     row_number() over (
         partition by map_id, benchmark
-        order by extra_conversions desc, touchpoint_id
+        order by extra_conversions desc, label
     ) as rank
 from solved;

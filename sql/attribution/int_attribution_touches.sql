@@ -1,11 +1,13 @@
 -- int_attribution_touches: the credited touches of each attribution journey, in order: mapped
 -- events whose touchpoint earns credit on that map (attribution.yaml; $credited), before the
 -- endpoint event (converted: same-time events count when they come first in event_seq) or up
--- to the end of the window (not converted).
+-- to the end of the window (not converted). A touchpoint split by campaign is labelled
+-- '<touchpoint> · <campaign>' when the event has a campaign.
 create or replace table int_attribution_touches as
 with credited as (
-    select unnest(cast($credited as struct(map_id varchar, touchpoint_id varchar)[]),
-                  recursive := true)
+    select unnest(cast($credited as struct(
+        map_id varchar, touchpoint_id varchar, split_by_campaign boolean
+    )[]), recursive := true)
 ),
 
 journeys as (
@@ -33,7 +35,11 @@ select
     events.customer_id,
     events.event_seq as touch_seq,
     events.occurred_at as touched_at,
-    events.touchpoint_id,
+    case
+        when credited.split_by_campaign and events.campaign_name is not null
+            then events.touchpoint_id || ' · ' || events.campaign_name
+        else events.touchpoint_id
+    end as touchpoint_id,
     events.channel
 from journey_events as events
 inner join credited

@@ -4,7 +4,8 @@
 -- journey then converted.
 --   email.delivered        -> clicked / opened / not_opened: the opens and clicks of the same
 --                             email (same customer and campaign, before the campaign's next
---                             delivery to them) within $outcome_window_seconds
+--                             delivery to them) within $outcome_window_seconds; the campaign is
+--                             campaign_name, else the vendor's category (SendGrid)
 --   support.ticket_solved  -> rated_good / rated_bad / not_rated: the customer's last CSAT
 --                             rating (event name good / bad) before their next solved ticket,
 --                             within $outcome_window_seconds
@@ -27,6 +28,7 @@ with events as (
         lower(event_name_raw) as event_name,
         touchpoint_id,
         coalesce(
+            campaign_name,
             json_extract_string(properties, '$.category[#-1]'),
             json_extract_string(properties, '$.category'),
             ''

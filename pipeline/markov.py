@@ -101,8 +101,8 @@ def touchpoint_opportunities(transitions: pd.DataFrame, groups: pd.DataFrame,
     The touchpoint's row of transition probabilities is replaced by the benchmark group's row
     for it (groups with at least `min_transitions` transitions out of it), every other row is
     kept, and the chain is solved again: extra = (P' - P) * journeys with a touch. The best
-    group is the one with the highest P' (ties: the group's name). Weeks are compared with the
-    whole chain (grain all); personas with the chain of journeys whose persona is known, since
+    group is the one with the highest P' (ties: the name that sorts last). Weeks are compared
+    with the whole chain (grain all); personas with the chain of journeys whose persona is known, since
     a persona that only becomes known along the way (a sign-up form) would otherwise look like
     a better way through every touchpoint before it.
     """

@@ -10,6 +10,7 @@ select
     events.source_system,
     events.event_type,
     events.event_name_raw,
+    events.campaign_name,
     events.channel as event_channel,
     events.score,
     events.score_scale,

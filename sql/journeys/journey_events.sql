@@ -34,6 +34,7 @@ select
     scope.source_system,
     scope.event_type,
     scope.event_name_raw,
+    scope.campaign_name,
     assigned.touchpoint_id,
     touchpoints.stage,
     touchpoints.stage_index,

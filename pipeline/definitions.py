@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from assets import (conformance, funnels, identity, ingest, journeys, reports, say_vs_do,
-                    staging)
+from assets import (attribution, conformance, funnels, identity, ingest, journeys,
+                    reports, say_vs_do, staging)
 from pipeline import settings
 from pipeline.jobs import ingest_job, journeys_job
 from pipeline.project import default_project
@@ -13,10 +13,10 @@ from pipeline.sensors import inbox_sensor
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([ingest, staging, identity, journeys, conformance,
-                                         say_vs_do, funnels, reports]),
+                                        say_vs_do, funnels, reports, attribution]),
     asset_checks=dg.load_asset_checks_from_modules([ingest, staging, identity, journeys,
                                                     conformance, say_vs_do, funnels,
-                                                    reports]),
+                                                    reports, attribution]),
     jobs=[ingest_job, journeys_job],
     schedules=[journeys_weekly_schedule],
     sensors=[inbox_sensor],

@@ -30,12 +30,19 @@ FUNNEL_ASSETS = [
     "fct_funnel_week_over_week", "fct_milestone_funnels", "int_dropoff_persons",
 ]
 
+ATTRIBUTION_ASSETS = [
+    "fct_attribution_credits", "fct_attribution_removal_effects", "fct_branch_follow_ups",
+    "fct_branch_next_touchpoints", "fct_branches", "fct_opportunity_steps",
+    "fct_opportunity_touchpoints",
+]
+
 
 def test_names_are_stable():
     assets = sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
     assert [a for a in FUNNEL_ASSETS if a not in assets] == []
     assets = [a for a in assets if a not in FUNNEL_ASSETS]
-    assert [a for a in assets if a not in JOURNEYS_ASSETS + METRICS_ASSETS] == [
+    assert [a for a in assets if a not in JOURNEYS_ASSETS + METRICS_ASSETS
+            + ATTRIBUTION_ASSETS] == [
         "customers", "event_customers", "events", "identifiers", "identity_audit_sources",
         "identity_edges", "identity_inputs", "person_map", "raw_generic", "raw_hubspot",
         "raw_segment", "raw_sendgrid", "raw_surveys", "raw_zendesk", "report_as_is_vs_ideal", "report_attribution", "report_coverage",
@@ -43,6 +50,7 @@ def test_names_are_stable():
     ]
     assert sorted(JOURNEYS_ASSETS) == [a for a in assets if a in JOURNEYS_ASSETS]
     assert sorted(METRICS_ASSETS) == [a for a in assets if a in METRICS_ASSETS]
+    assert ATTRIBUTION_ASSETS == [a for a in assets if a in ATTRIBUTION_ASSETS]
     assert sorted(j.name for j in defs.jobs) == ["ingest_job", "journeys_job"]
     assert [s.name for s in defs.schedules] == ["journeys_job_schedule"]
     assert [s.name for s in defs.sensors] == ["inbox_sensor"]

@@ -40,11 +40,14 @@ def _table(header: list[str], rows: list[tuple]) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
-def _settings(context: dg.AssetExecutionContext, maps) -> AttributionSettings:
+def _maps_and_settings(context: dg.AssetExecutionContext,
+                       project: JourneysProject) -> tuple[list, AttributionSettings]:
+    folder = project.maps_path
+    maps = load_maps(folder) if folder.is_dir() else []
     config = load_settings(settings.attribution_config_path())
     for note in config.unknown_maps(maps):
         context.log.warning(note)
-    return config
+    return maps, config
 
 
 @dg.multi_asset(
@@ -57,9 +60,7 @@ def _settings(context: dg.AssetExecutionContext, maps) -> AttributionSettings:
 )
 def attribution(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
                 project: JourneysProject):
-    folder = project.maps_path
-    maps = load_maps(folder) if folder.is_dir() else []
-    config = _settings(context, maps)
+    maps, config = _maps_and_settings(context, project)
     with duckdb.get_connection() as conn:
         build_attribution_tables(conn, config, maps)
         top = conn.execute(
@@ -83,8 +84,7 @@ def attribution(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
 )
 def branches(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
              project: JourneysProject):
-    folder = project.maps_path
-    config = _settings(context, load_maps(folder) if folder.is_dir() else [])
+    _, config = _maps_and_settings(context, project)
     with duckdb.get_connection() as conn:
         build_branch_tables(conn, config)
         follow_ups = conn.execute(
@@ -106,8 +106,7 @@ def branches(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
 )
 def opportunity(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
                 project: JourneysProject):
-    folder = project.maps_path
-    config = _settings(context, load_maps(folder) if folder.is_dir() else [])
+    _, config = _maps_and_settings(context, project)
     with duckdb.get_connection() as conn:
         build_opportunity_tables(conn, config)
         top = conn.execute(

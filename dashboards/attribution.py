@@ -150,16 +150,18 @@ def _branches(ctx, page, map_id):
         sec.blocks.append(Notice("No branch results."))
         return
     branches["branch"] = [f"{a}: {o}" for a, o in zip(branches["anchor_label"], branches["outcome"])]
+    # A branch with no eligible anchor has no rate (null): it stays in the table, not the chart.
+    charted = branches[branches["conversion_rate"].notna()]
     colours = series_colours(branches["outcome"])
-    rate = branches["conversion_rate"]
-    fig = hbar(branches["branch"], rate, x_title="Converted afterwards (% of eligible)",
+    rate = charted["conversion_rate"]
+    fig = hbar(charted["branch"], rate, x_title="Converted afterwards (% of eligible)",
                y_title="Anchor: outcome", x_percent=True,
-               colours=[colours[o] for o in branches["outcome"]])
+               colours=[colours[o] for o in charted["outcome"]])
     fig.data[0].error_x = {
         "type": "data", "symmetric": False,
-        "array": [0 if pd.isna(h) else h - v for h, v in zip(branches["conversion_rate_high"], rate)],
+        "array": [0 if pd.isna(h) else h - v for h, v in zip(charted["conversion_rate_high"], rate)],
         "arrayminus": [0 if pd.isna(lo) else v - lo
-                       for lo, v in zip(branches["conversion_rate_low"], rate)]}
+                       for lo, v in zip(charted["conversion_rate_low"], rate)]}
     sec.blocks.append(Chart(
         "Conversion per branch",
         "Compare bars within one anchor: the outcome with the longer bar is the branch worth "
@@ -171,7 +173,7 @@ def _branches(ctx, page, map_id):
             "conversion_rate": ("Rate", "pct"), "conversion_rate_low": ("Low 95 %", "pct"),
             "conversion_rate_high": ("High 95 %", "pct"),
             "median_hours_to_next_touch": ("Median hours to next touch", "float")}),
-        height=max(340, 24 * len(branches) + 140)))
+        height=max(340, 24 * len(charted) + 140)))
 
 
 def _opportunities(ctx, page, map_id):

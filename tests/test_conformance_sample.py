@@ -159,3 +159,7 @@ def test_wilson_macro_matches_the_formula(conn):
                                  [x, n, x, n]).fetchall()[0]
         assert (low, high) == pytest.approx(wilson(x, n))
     assert conn.execute("select wilson_low(0, 0)").fetchall()[0][0] is None
+    # At no successes (all successes) the bound is exactly 0 (1), never a rounding error
+    # outside [0, 1]: 0 of 773 gave -8.6e-19 and failed the funnel rate check.
+    assert conn.execute("select wilson_low(0, 773), wilson_high(773, 773)").fetchall() == [
+        (0.0, 1.0)]

@@ -121,7 +121,7 @@ def run_pipeline(exports: Path, config: Path, database: Path, instance=None, ech
                     f"week to end", fg=typer.colors.YELLOW, err=True)
     if weeks:
         started = say(f"Building events for {len(weeks)} weeks ({weeks[0]} … {weeks[-1]}) "
-                      f"and stitching customers")
+                      f"then customers, journeys, metrics and reports")
         dg.materialize(
             all_assets + checks, instance=instance, resources=resources, run_config=quiet,
             selection=dg.AssetSelection.assets("events").downstream(),

@@ -12,8 +12,8 @@ from dashboards.charts import hbar, labelled
 from dashboards.context import ReportContext
 from dashboards.dropoff import milestone_name
 from dashboards.journey_map import map_notes
-from dashboards.page import (Chart, Notice, Page, Table, fmt_duration, fmt_int, fmt_pct,
-                             plot_text)
+from dashboards.page import (Chart, Notice, Page, SideBySide, Table, fmt_duration, fmt_int,
+                             fmt_pct, plot_text)
 from dashboards.palette import BAD, GOOD, GREY, NEUTRAL, OKABE_ITO
 
 NAME = "as_is_vs_ideal"
@@ -120,7 +120,9 @@ def _maps(ctx, page, map_id, title, targets, follow_ups):
                                   outline=NEUTRAL if r.required else None))
     ideal_edges = _step_edges(targets, milestones) + _follow_up_edges(follow_ups)
     fig, height = wallmap.draw(stages, notes, ideal_edges)
-    sec.blocks.append(Chart(
+    pair = SideBySide([])
+    sec.blocks.append(pair)
+    pair.charts.append(Chart(
         f"Ideal: {title}",
         "Arrows are what the ideal expects: milestone steps with target and actual (green met, "
         "vermillion short) and follow-ups (dashed vermillion when some never came); blue-edged "
@@ -145,7 +147,7 @@ def _maps(ctx, page, map_id, title, targets, follow_ups):
     fig, height = wallmap.draw(stages, notes, discovered)
     shown = pd.concat([expected, unexpected]).assign(
         verdict=lambda f: ["expected" if e else "UNEXPECTED" for e in f["is_expected"]])
-    sec.blocks.append(Chart(
+    pair.charts.append(Chart(
         "As-is: what customers really did",
         f"Arrows are the {EXPECTED_EDGES} busiest expected moves (blue) and the "
         f"{UNEXPECTED_EDGES} busiest unexpected ones (vermillion: a skipped required stage or "

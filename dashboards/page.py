@@ -219,7 +219,9 @@ class Page:
 
     @property
     def charts(self) -> list[Chart]:
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]
+        flat = [c for s in self.sections for b in s.blocks
+                for c in (b.charts if isinstance(b, SideBySide) else [b])]
+        return [b for b in flat if isinstance(b, Chart)]
 
     def render(self) -> str:
         for chart in self.charts:
@@ -249,6 +251,10 @@ class Page:
     def _render_block(self, block) -> str:
         if isinstance(block, Chart):
             return self._render_chart(block)
+        if isinstance(block, SideBySide):
+            columns = "".join(f"<div class='side-column'>{self._render_chart(c)}</div>"
+                              for c in block.charts)
+            return f"<div class='side-by-side'>{columns}</div>"
         if isinstance(block, Table):
             return f"<div class='table-only'>{block.render()}</div>"
         if isinstance(block, Notice):
@@ -277,6 +283,14 @@ class Page:
             f"<script type='application/json' class='figure-data' data-target='{div_id}'>"
             f"{payload}</script></div>"
             f"<div class='chart-table'>{table}</div></figure>")
+
+
+@dataclass
+class SideBySide:
+    """Charts drawn next to each other, for a comparison read across (ideal vs as-is). Each
+    column scrolls sideways on its own when the screen is narrower than its figure."""
+
+    charts: list[Chart]
 
 
 @dataclass
@@ -332,6 +346,8 @@ figure.chart { display: grid; grid-template-columns: minmax(0, 3fr) minmax(260px
                margin: 1rem 0 2rem; align-items: start; }
 @media (max-width: 1000px) { figure.chart { grid-template-columns: 1fr; } }
 figure.chart.wide { grid-template-columns: 1fr; }
+.side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(0, 1fr)); gap: 1.2rem; }
+.side-column { min-width: 0; overflow-x: auto; }
 .chart-main { overflow-x: auto; }
 .how { margin: .2rem 0 .4rem; color: var(--muted); font-size: .95rem; }
 .table-wrap { max-height: 520px; overflow: auto; border: 1px solid var(--rule); }

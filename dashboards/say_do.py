@@ -11,6 +11,7 @@ from dashboards.charts import labelled
 from dashboards.context import ReportContext
 from dashboards.page import Chart, Notice, Page, Table, fmt_int, fmt_pct, plot_text
 from dashboards.palette import BAD, GOOD, GREY, NEUTRAL, OKABE_ITO, series_colours
+from pipeline import settings
 
 NAME = "say_vs_do"
 TITLE = "Say versus do"
@@ -39,7 +40,12 @@ def build(ctx: ReportContext) -> Page:
     _calibration(ctx, page)
     _satisfied_but_stalled(ctx, page)
     _channels(ctx, page)
-    if ctx.has("say_vs_do_gap_customers", "events", "event_customers"):
+    if not settings.report_free_text():
+        page.section("In their words").blocks.append(Notice(
+            "Survey comments are hidden by default, because free text can hold names. Set "
+            "JOURNEYS_REPORT_FREE_TEXT=1 to quote them (e-mail addresses and phone numbers stay "
+            "masked)."))
+    elif ctx.has("say_vs_do_gap_customers", "events", "event_customers"):
         _comments(ctx, page)
     return page
 

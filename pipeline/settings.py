@@ -63,6 +63,12 @@ DUCKDB_MEMORY_LIMIT = os.environ.get("JOURNEYS_DUCKDB_MEMORY_LIMIT", "3GB")
 DUCKDB_THREADS = int(os.environ.get("JOURNEYS_DUCKDB_THREADS", "2"))
 
 
+def report_free_text() -> bool:
+    """Whether reports may quote customers' free text (survey comments). Off by default: a
+    comment can hold a name, which masking e-mail addresses and phone numbers does not catch."""
+    return os.environ.get("JOURNEYS_REPORT_FREE_TEXT", "").lower() in ("1", "true", "yes")
+
+
 def reports_dir() -> Path:
     """Where the HTML reports go: one folder per week, latest/, index.html (docs: README)."""
     return _path("JOURNEYS_REPORTS", REPO_ROOT / "reports")

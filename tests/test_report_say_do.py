@@ -11,7 +11,8 @@ from report_tables import create_say_do_tables
 
 
 @pytest.fixture
-def page_and_html(tmp_path):
+def page_and_html(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOURNEYS_REPORT_FREE_TEXT", "1")  # quoting comments is opt-in
     with connect(tmp_path / "s.duckdb") as conn:
         create_say_do_tables(conn)
         page = say_do.build(ReportContext(conn, None, "2026-10-26"))
@@ -64,3 +65,12 @@ def test_say_vs_do_draws_in_chromium(page_and_html, tmp_path):
     assert rendered.errors == []
     assert len(rendered.figures) == 4
     assert all(f["points"] > 0 and f["marks"] > 0 for f in rendered.figures), rendered.figures
+
+
+def test_survey_comments_are_hidden_unless_asked_for(tmp_path, monkeypatch):
+    monkeypatch.delenv("JOURNEYS_REPORT_FREE_TEXT", raising=False)
+    with connect(tmp_path / "s.duckdb") as conn:
+        create_say_do_tables(conn)
+        html = say_do.build(ReportContext(conn, None, "2026-10-26")).render()
+    assert "window.__pwned" not in html and "[email]" not in html
+    assert "Survey comments are hidden by default" in html

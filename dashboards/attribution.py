@@ -24,10 +24,7 @@ TOP = 12
 
 def build(ctx: ReportContext) -> Page:
     page = Page(TITLE, SUMMARY, as_of=ctx.as_of, week=ctx.week)
-    missing = ctx.missing(*TABLES)
-    if missing:
-        page.section("Attribution").blocks.append(Notice(
-            f"The attribution tables are not built yet ({', '.join(missing)})."))
+    if page.notice_missing("Attribution", "attribution", ctx.missing(*TABLES)):
         return page
     maps = ctx.frame("attribution_maps")
     if not len(maps):

@@ -20,13 +20,14 @@ class ReportContext:
 
     def has(self, *tables: str) -> bool:
         """True when every table exists (a layer may not have run yet)."""
+        return not self.missing(*tables)
+
+    def missing(self, *tables: str) -> list[str]:
+        """The tables that do not exist yet, in the order given (one catalogue query)."""
         found = {r[0] for r in self.conn.execute(
             "select table_name from information_schema.tables where table_name in "
             "(select unnest($names))", {"names": list(tables)}).fetchall()}
-        return found == set(tables)
-
-    def missing(self, *tables: str) -> list[str]:
-        return [t for t in tables if not self.has(t)]
+        return [t for t in tables if t not in found]
 
     def frame(self, name: str, **params) -> pd.DataFrame:
         """Run `sql/reports/<name>.sql` with bound parameters; the last statement's rows."""

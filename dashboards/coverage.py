@@ -21,10 +21,7 @@ DEPS = ["events", "identity_audit_sources", *MAP_TABLES]  # asset keys, for Dags
 def build(ctx: ReportContext) -> Page:
     page = Page(TITLE, SUMMARY, as_of=ctx.as_of, week=ctx.week)
     _data_arriving(ctx, page)
-    missing = ctx.missing(*MAP_TABLES)
-    if missing:
-        page.section("Touchpoint inventory").blocks.append(Notice(
-            f"The journey-map tables are not built yet ({', '.join(missing)})."))
+    if page.notice_missing("Touchpoint inventory", "journey-map", ctx.missing(*MAP_TABLES)):
         return page
     for m in ctx.frame("maps").itertuples():
         _map_coverage(ctx, page, m.map_id, m.title)

@@ -114,10 +114,7 @@ def headline(wow: pd.DataFrame) -> tuple[str | None, list[str]]:
 
 def build(ctx: ReportContext) -> Page:
     page = Page(TITLE, SUMMARY, as_of=ctx.as_of, week=ctx.week)
-    missing = ctx.missing(*TABLES)
-    if missing:
-        page.section("Drop-off").blocks.append(Notice(
-            f"The funnel tables are not built yet ({', '.join(missing)})."))
+    if page.notice_missing("Drop-off", "funnel", ctx.missing(*TABLES)):
         return page
     maps = ctx.frame("funnel_maps")
     if not len(maps):

@@ -13,7 +13,7 @@ from dashboards.context import ReportContext
 from dashboards.dropoff import milestone_name
 from dashboards.journey_map import map_notes
 from dashboards.page import (Chart, Notice, Page, SideBySide, Table, fmt_duration, fmt_int,
-                             fmt_pct, plot_text)
+                             fmt_pct)
 from dashboards.palette import BAD, GOOD, GREY, NEUTRAL, OKABE_ITO
 
 NAME = "as_is_vs_ideal"
@@ -34,10 +34,7 @@ DEVIATION_WORDS = {"skipped_stage": "skipped stage", "out_of_order": "out of ord
 
 def build(ctx: ReportContext) -> Page:
     page = Page(TITLE, SUMMARY, as_of=ctx.as_of, week=ctx.week)
-    missing = ctx.missing(*TABLES)
-    if missing:
-        page.section("As-is vs ideal").blocks.append(Notice(
-            f"The conformance tables are not built yet ({', '.join(missing)})."))
+    if page.notice_missing("As-is vs ideal", "conformance", ctx.missing(*TABLES)):
         return page
     ideals = ctx.frame("ideal_maps")
     if not len(ideals):

@@ -20,11 +20,8 @@ DEPS = TABLES  # the journeys layer's assets
 
 def build(ctx: ReportContext) -> Page:
     page = Page(TITLE, SUMMARY, as_of=ctx.as_of, week=ctx.week)
-    missing = ctx.missing(*TABLES)
-    if missing:
-        page.section("Journey map").blocks.append(
-            Notice(f"The journey-map tables are not built yet ({', '.join(missing)}). Add a map "
-                   f"file under maps/ and run the pipeline."))
+    if page.notice_missing("Journey map", "journey-map", ctx.missing(*TABLES),
+                           hint="Add a map file under maps/ and run the pipeline."):
         return page
     maps = ctx.frame("maps")
     if not len(maps):

@@ -217,6 +217,15 @@ class Page:
         self.sections.append(sec)
         return sec
 
+    def notice_missing(self, heading: str, layer: str, missing: list[str],
+                       hint: str = "") -> bool:
+        """Say which of a layer's tables are not built yet; True when any is missing, so the
+        builder stops there instead of querying absent tables."""
+        if missing:
+            text = f"The {layer} tables are not built yet ({', '.join(missing)})."
+            self.section(heading).blocks.append(Notice(f"{text} {hint}".strip()))
+        return bool(missing)
+
     @property
     def charts(self) -> list[Chart]:
         flat = [c for s in self.sections for b in s.blocks

@@ -31,10 +31,7 @@ def _error(low, high, value):
 
 def build(ctx: ReportContext) -> Page:
     page = Page(TITLE, SUMMARY, as_of=ctx.as_of, week=ctx.week)
-    missing = ctx.missing(*TABLES)
-    if missing:
-        page.section("Say versus do").blocks.append(Notice(
-            f"The say-versus-do tables are not built yet ({', '.join(missing)})."))
+    if page.notice_missing("Say versus do", "say-versus-do", ctx.missing(*TABLES)):
         return page
     _claims(ctx, page)
     _calibration(ctx, page)

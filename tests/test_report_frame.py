@@ -104,3 +104,22 @@ def test_report_week_is_the_monday_of_the_as_of_time(monkeypatch, tmp_path):
     assert as_of_time(conn) == datetime(2026, 3, 4, 10, 0)
     monkeypatch.setenv("JOURNEYS_AS_OF", "2026-02-01T00:00:00Z")
     assert as_of_time(conn) == datetime(2026, 2, 1)
+
+
+@pytest.mark.parametrize("module", ["attribution", "dropoff", "ideal", "journey_map", "say_do"])
+def test_a_report_before_its_layer_has_run_names_the_missing_tables(module, tmp_path):
+    import importlib
+
+    from dashboards.context import ReportContext
+    from pipeline.resources import connect
+
+    builder = importlib.import_module(f"dashboards.{module}")
+    with connect(tmp_path / "empty.duckdb") as conn:
+        conn.execute("create table journey_maps (map_id varchar)")  # one table exists
+        page = builder.build(ReportContext(conn, None, "2026-10-26"))
+    [notice] = [b for s in page.sections for b in s.blocks]
+    # Every table the report reads is listed, in its own order, except the one that exists.
+    expected = [t for t in builder.TABLES if t != "journey_maps"]
+    assert notice.text.startswith("The ")
+    assert f"tables are not built yet ({', '.join(expected)})." in notice.text
+    assert not page.charts

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ingest import REPO, machine
+from recording import REPO, append_result, machine  # bench/ is on sys.path
 
 STEP = """
 import sys
@@ -72,10 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     row = bench(args.database)
     print(json.dumps(row))
-    out = REPO / "bench" / "results" / "attribution.jsonl"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("a") as f:
-        f.write(json.dumps(row) + "\n")
+    append_result("attribution", row)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 
 import duckdb
-from bench_ingest import machine  # run as a script: bench/ is on sys.path
+from recording import REPO, append_result, machine  # run as a script: bench/ is on sys.path
 
-REPO = Path(__file__).resolve().parent.parent
 IDEAL = """\
 stages:
   - {name: Awareness}
@@ -122,13 +121,10 @@ def main() -> None:
                         default=Path(tempfile.gettempdir()) / "journeys-bench-conformance")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    out = REPO / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
     for n in args.journeys:
         result = bench(n, args.workdir)
         print(json.dumps(result))
-        with (out / "conformance.jsonl").open("a") as fh:
-            fh.write(json.dumps(result) + "\n")
+        append_result("conformance", result)
 
 
 if __name__ == "__main__":

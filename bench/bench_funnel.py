@@ -19,15 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from recording import REPO, append_result, machine  # bench/ is on sys.path
+
 STEPS = ["A", "B", "C", "D", "E"]
 WINDOW_SECONDS = 14 * 86_400
-ROOT = Path(__file__).resolve().parent.parent
 
 SEMANTICS = (
     "windowFunnel counts a person's longest chain of step events inside one window from a "
@@ -145,8 +145,8 @@ def child(name: str, path: str) -> None:
 
 def measure(name: str, path: Path) -> dict:
     proc = subprocess.Popen([sys.executable, __file__, "--child", name, "--file", str(path)],
-                            stdout=subprocess.PIPE, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            stdout=subprocess.PIPE, cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     if status != 0:
@@ -172,11 +172,7 @@ def main() -> None:
     generate(path, args.events, args.persons)
     print(f"data: {path} ({path.stat().st_size / 1e6:.0f} MB, "
           f"{time.perf_counter() - started:.0f}s to prepare)")
-    machine = {"cores": os.cpu_count(),
-               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-                                  / 1024 ** 3, 1),
-               "python": platform.python_version()}
-    print(f"machine: {machine}, load average {os.getloadavg()[0]:.1f}")
+    print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f}")
     results = []
     for name in args.engines.split(","):
         r = measure(name, path)
@@ -185,12 +181,9 @@ def main() -> None:
               f"peak RSS {r['peak_rss_gb']:5.2f} GB  counts {r['counts']}")
     counts = {tuple(r["counts"]) for r in results}
     print("counts agree" if len(counts) == 1 else "COUNTS DIFFER")
-    out = ROOT / "bench" / "results" / "funnel.jsonl"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("a") as f:
-        f.write(json.dumps({"events": args.events, "persons": args.persons, "machine": machine,
-                            "load_average": os.getloadavg()[0],
-                            "results": results, "semantics": SEMANTICS}) + "\n")
+    append_result("funnel", {"events": args.events, "persons": args.persons,
+                             "machine": machine(), "load_average": os.getloadavg()[0],
+                             "results": results, "semantics": SEMANTICS})
 
 
 if __name__ == "__main__":

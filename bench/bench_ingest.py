@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -25,18 +24,10 @@ import time
 from pathlib import Path
 
 import duckdb
-
-REPO = Path(__file__).resolve().parent.parent
+from recording import REPO, append_result, machine  # run as a script: bench/ is on sys.path
 
 IDENTITY_ASSETS = ["identifiers", "identity_edges", "person_map", "event_customers",
                    "customers", "identity_audit_sources"]
-
-
-def machine() -> dict:
-    mem_kb = int(next(line.split()[1] for line in open("/proc/meminfo")
-                      if line.startswith("MemTotal")))
-    return {"cpus": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
-            "python": platform.python_version(), "duckdb": duckdb.__version__}
 
 
 def run_child(exports: Path, database: Path) -> None:
@@ -129,13 +120,10 @@ def main() -> None:
                         default=Path(tempfile.gettempdir()) / "journeys-bench")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    out = REPO / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
     for n in args.customers:
         result = bench(n, args.workdir)
         print(json.dumps(result))
-        with (out / "ingest.jsonl").open("a") as fh:
-            fh.write(json.dumps(result) + "\n")
+        append_result("ingest", result)
 
 
 if __name__ == "__main__":

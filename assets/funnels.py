@@ -116,15 +116,23 @@ def funnel_person_lists_match_counts(duckdb: JourneysDuckDB) -> dg.AssetCheckRes
 
 
 @dg.asset_check(asset="fct_milestone_funnels", blocking=True,
-                description="Every credited step lies within the map's window from the entry.")
+                description="Every credited step comes at or after the previous one and by "
+                            "the deadline its windows set (the map's, and its own).")
 def funnel_conversion_times_within_window(duckdb: JourneysDuckDB) -> dg.AssetCheckResult:
     return _violations(duckdb, """
         select steps.map_id, steps.customer_id, steps.step_index
         from fct_funnel_person_steps as steps
         inner join fct_funnel_persons as persons using (map_id, customer_id)
+        left join fct_funnel_person_steps as previous
+            on previous.map_id = steps.map_id
+            and previous.customer_id = steps.customer_id
+            and previous.step_index = steps.step_index - 1
         where steps.reached_at < persons.entered_at
-           or steps.reached_at > persons.window_ends_at
-           or steps.seconds_from_previous < 0""")
+           or steps.seconds_from_previous < 0
+           or (steps.step_index > 0
+               and (previous.reached_at is null
+                    or steps.reached_at < previous.reached_at
+                    or steps.reached_at > previous.next_deadline_at))""")
 
 
 @dg.asset_check(asset="fct_dropoff_weekly", blocking=True,

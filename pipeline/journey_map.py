@@ -342,6 +342,16 @@ class JourneyMap(_Strict):
         """The milestone marked `endpoint: true`, else the last one."""
         return next((m for m in self.milestones if m.endpoint), self.milestones[-1])
 
+    def within_map_window(self, milestone: Milestone) -> bool:
+        """Is the milestone bound by the map's window from milestone 1?
+
+        Milestones up to the endpoint are (their own `window`, if any, applies as well): the
+        window is the time to convert. A milestone after the endpoint with its own `window`
+        (a repeat order within 180 days of the first) is bound by that window only.
+        """
+        after_endpoint = self.milestones.index(milestone) > self.milestones.index(self.endpoint)
+        return not (after_endpoint and milestone.window is not None)
+
 
 # ----- problems ------------------------------------------------------------------------------
 

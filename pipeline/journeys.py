@@ -57,7 +57,7 @@ def compile_maps(maps: list[JourneyMap]) -> dict[str, list[dict[str, Any]]]:
             "rule_id": milestone_rule_id(m, i), "stage": m.milestone_stage(ms),
             "stage_index": stage_index.get(m.milestone_stage(ms)),
             "occurrence": ms.occurrence, "is_endpoint": ms is m.endpoint,
-            "window_seconds": ms.window}
+            "window_seconds": ms.window, "within_map_window": m.within_map_window(ms)}
             for i, ms in enumerate(m.milestones, start=1)]
         rows["map_follow_ups"] += [{
             "map_id": m.map, "follow_up_id": f.id, "label": f.label,

@@ -79,6 +79,14 @@ def test_spec_json_is_accepted(tmp_path):
      ["f.yaml:4: breakdown", "needs `step: N`"]),
     ("steps:\n  - event: a\n  - event: b\norder: unordered\nbreakdown: "
      "{properties: [x], attribution: step, step: 1}\n", ["breakdown.step", "unordered"]),
+    ("steps:\n  - event: a\n    window: 2h\n  - event: b\n",
+     ["f.yaml:3: steps.0.window", "no previous step"]),
+    ("steps:\n  - event: a\n  - event: b\n    window: 2h\norder: unordered\n",
+     ["f.yaml:4: steps.1.window", "unordered"]),
+    ("steps:\n  - event: a\n  - event: b\n    window: 0h\n", ["f.yaml:4: steps.1.window",
+                                                            "must be positive"]),
+    ("steps:\n  - event: a\n  - event: b\n    within_funnel_window: false\n",
+     ["f.yaml:4: steps.1.within_funnel_window", "needs its own `window`"]),
 ])
 def test_spec_errors_name_line_and_field(tmp_path, text, expected):
     with pytest.raises(ConfigError) as info:

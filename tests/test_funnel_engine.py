@@ -241,6 +241,73 @@ def test_optional_steps():
     assert r["steps"][2]["average_seconds"] == pytest.approx(2.5 * H)
 
 
+def test_step_window_is_inclusive_from_the_previous_step_and_the_funnel_window_still_applies():
+    # Steps A, B, C; C must come within 2h of B; the funnel window is 1d.
+    # p1: A 0, B 10, C 12 -> exactly 2h after B (inclusive): completes.
+    # p2: A 0, B 10, C 12h + 1s -> too late for its step window: stops at B.
+    # p3: A 0, B 23, C 25 -> 2h after B, but 25h after A (past the 1d funnel window): stops at B.
+    # p4: A 0, B 10, B 14, C 15 -> one attempt keeps its first B, so C is 5h after it: stops
+    #     at B. (A later repeat of a step does not restart the clock; a new A would.)
+    # p5: A 0, B 10, A 13, B 14, C 15 -> the second attempt's B is 1h before C: completes,
+    #     with B->C time 1h.
+    spec = {"steps": [{"event": "A"}, {"event": "B"}, {"event": "C", "window": "2h"}],
+            "window": "1d"}
+    ev = [("p1", "A", 0), ("p1", "B", 10), ("p1", "C", 12),
+          ("p2", "A", 0), ("p2", "B", 10), ("p2", "C", 12 + 1 / 3600),
+          ("p3", "A", 0), ("p3", "B", 23), ("p3", "C", 25),
+          ("p4", "A", 0), ("p4", "B", 10), ("p4", "B", 14), ("p4", "C", 15),
+          ("p5", "A", 0), ("p5", "B", 10), ("p5", "A", 13), ("p5", "B", 14), ("p5", "C", 15)]
+    r = funnel(ev, spec, people=True)
+    assert counts(r) == [5, 5, 2]
+    assert r["steps"][2]["people"] == ["p1", "p5"]
+    # B->C: p1 2h, p5 1h -> mean 1.5h.
+    assert r["steps"][2]["average_seconds"] == pytest.approx(1.5 * H)
+
+
+def test_step_window_measures_from_the_previous_step_on_the_path_past_skipped_optional_ones():
+    # Steps A, B (optional), C within 2h of the previous step on the path.
+    # p1: A 0, C 1 -> B skipped, C is 1h after A: completes (A and C).
+    # p2: A 0, B 1, C 2.5 -> 1.5h after B: completes (all three).
+    # p3: A 0, B 1, C 4 -> 3h after B, and 4h after A (searching back through optional B):
+    #     stops at B.
+    spec = {"steps": [{"event": "A"}, {"event": "B", "optional": True},
+                      {"event": "C", "window": "2h"}]}
+    ev = [("p1", "A", 0), ("p1", "C", 1),
+          ("p2", "A", 0), ("p2", "B", 1), ("p2", "C", 2.5),
+          ("p3", "A", 0), ("p3", "B", 1), ("p3", "C", 4)]
+    r = funnel(ev, spec, people=True)
+    assert r["steps"][1]["people"] == ["p2", "p3"]
+    assert r["steps"][2]["people"] == ["p1", "p2"]
+
+
+def test_a_step_outside_the_funnel_window_is_bound_by_its_own_window_only():
+    # Steps A, B, C; funnel window 1d; C within 10d of B and not bound by the funnel window
+    # (a map's milestone after its endpoint). p1: A 0, B 20h, C 20h + 9d -> completes.
+    # p2: A 0, B 20h, C 20h + 11d -> stops at B. p3: A 0, B 25h -> past the funnel window for
+    # B, which is still bound by it: stops at A.
+    spec = {"steps": [{"event": "A"}, {"event": "B"},
+                      {"event": "C", "window": "10d", "within_funnel_window": False}],
+            "window": "1d"}
+    ev = [("p1", "A", 0), ("p1", "B", 20), ("p1", "C", 20 + 9 * 24),
+          ("p2", "A", 0), ("p2", "B", 20), ("p2", "C", 20 + 11 * 24),
+          ("p3", "A", 0), ("p3", "B", 25)]
+    r = funnel(ev, spec, people=True)
+    assert counts(r) == [3, 2, 1]
+    assert r["steps"][2]["people"] == ["p1"]
+
+
+def test_an_exclusion_after_the_step_window_closed_does_not_remove_the_person():
+    # Steps A, B (within 2h of A); exclusion X between steps 0 and 1.
+    # p1: A 0, X 1 -> inside B's window: removed. p2: A 0, X 3 -> B can no longer follow A,
+    # so X taints nothing: p2 stays, counted at A.
+    spec = {"steps": [{"event": "A"}, {"event": "B", "window": "2h"}],
+            "exclusions": [{"event": "X", "from_step": 0, "to_step": 1}]}
+    ev = [("p1", "A", 0), ("p1", "X", 1), ("p2", "A", 0), ("p2", "X", 3)]
+    r = funnel(ev, spec, people=True)
+    assert r["steps"][0]["people"] == ["p2"]
+    assert r["excluded"] == 1
+
+
 def test_global_filters_apply_to_every_event_and_step_conditions_to_their_step():
     # Filter browser = Safari on every event; step 0 also needs plan in [pro, team].
     # p1: A(Safari, pro) B(Safari) -> converts. p2: A(Safari, pro) B(Chrome) -> B filtered out.

@@ -43,13 +43,16 @@ OTHER_EVENTS = [  # customer, time, event type, raw name, touchpoint
 PERSONA = {"c1": "A", "c2": "A", "c3": "B", "c4": "A", "c5": "A", "c6": "A"}
 
 
-@pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "j.duckdb")
-    c.execute("create table journey_maps as select 'm' as map_id, 864000::bigint as "
-              "window_seconds, timestamp '2026-03-01' as as_of")
+def build_layer(path, milestones_, reached, other_events, persona, window_seconds=10 * D,
+                step_windows=None):
+    """A journeys layer by hand, then every funnel table. step_windows: milestone index ->
+    (window seconds, within_map_window)."""
+    c = connect(path)
+    c.execute("create table journey_maps as select 'm' as map_id, ?::bigint as "
+              "window_seconds, timestamp '2026-03-01' as as_of", [window_seconds])
     c.execute("create table map_milestones (map_id varchar, milestone_index integer, "
-              "milestone_id varchar, touchpoint_id varchar, stage varchar)")
+              "milestone_id varchar, touchpoint_id varchar, stage varchar, "
+              "window_seconds bigint, within_map_window boolean)")
     c.execute("create table customer_milestones (map_id varchar, customer_id varchar, "
               "milestone_index integer, milestone_id varchar, reached_at timestamp, "
               "event_key varchar)")
@@ -59,26 +62,35 @@ def conn(tmp_path):
     c.execute("create table journey_events (map_id varchar, customer_id varchar, "
               "event_key varchar, occurred_at timestamp, event_type varchar, "
               "event_name_raw varchar, touchpoint_id varchar)")
-    for i, (mid, tp, _) in enumerate(MILESTONES):
-        c.execute("insert into map_milestones values ('m', ?, ?, ?, ?)",
-                  [i + 1, mid, tp, ["Awareness", "Consideration", "Purchase"][i]])
-    for cust, times in REACHED.items():
+    for i, (mid, tp, _) in enumerate(milestones_):
+        window, within = (step_windows or {}).get(i + 1, (None, True))
+        c.execute("insert into map_milestones values ('m', ?, ?, ?, ?, ?, ?)",
+                  [i + 1, mid, tp, ["Awareness", "Consideration", "Purchase"][i], window,
+                   within])
+    for cust, times in reached.items():
         for i, t in enumerate(times):
             key = f"{cust}-m{i}"
             c.execute("insert into customer_milestones values ('m', ?, ?, ?, ?, ?)",
-                      [cust, i + 1, MILESTONES[i][0], ts(t), key])
+                      [cust, i + 1, milestones_[i][0], ts(t), key])
             c.execute("insert into journey_events values ('m', ?, ?, ?, ?, ?, ?)",
-                      [cust, key, ts(t), MILESTONES[i][2], MILESTONES[i][0], MILESTONES[i][1]])
-    for n, (cust, t, etype, raw, tp) in enumerate(OTHER_EVENTS):
+                      [cust, key, ts(t), milestones_[i][2], milestones_[i][0],
+                       milestones_[i][1]])
+    for n, (cust, t, etype, raw, tp) in enumerate(other_events):
         c.execute("insert into journey_events values ('m', ?, ?, ?, ?, ?, ?)",
                   [cust, f"{cust}-e{n}", ts(t), etype, raw, tp])
-    for cust, persona in PERSONA.items():
+    for cust, p in persona.items():
         c.execute("insert into customer_journeys values ('m', ?, ?, 'web', 'segment', "
-                  "'marketing')", [cust, persona])
+                  "'marketing')", [cust, p])
     milestones.build_funnel_persons(c)
     milestones.build_milestone_funnels(c)
     milestones.build_dropoff(c)
     milestones.build_week_over_week(c)
+    return c
+
+
+@pytest.fixture
+def conn(tmp_path):
+    c = build_layer(tmp_path / "j.duckdb", MILESTONES, REACHED, OTHER_EVENTS, PERSONA)
     yield c
     c.close()
 
@@ -224,3 +236,51 @@ def test_invariant_checks_pass_and_catch_violations(conn, tmp_path):
                   "where customer_id = 'c1' and step_index = 2")
         c.execute("update fct_dropoff_weekly set dropped = dropped + 1 where step_index = 0")
     assert [c(duckdb=db).passed for c in all_checks] == [False] * 5
+
+
+def test_a_milestone_after_the_endpoint_keeps_its_own_window(tmp_path):
+    # Map: visit -> order (endpoint) -> repeat, window 10 days; repeat must come within 30 days
+    # of the order and is not bound by the 10-day window (within_map_window false).
+    #   d1  visit 01-05, order 01-08, repeat 02-01 (24 days after the order)  converted
+    #   d2  visit 01-05, order 01-08, repeat 02-10 (33 days: too late)        dropped at 1
+    #       (deadline 01-08 + 30 days = 02-07, before as-of 03-01)
+    #   d3  visit 02-10, order 02-12 (repeat deadline 03-14, after as-of)     in progress at 1
+    #   d4  visit 01-05, order 01-20 (past 01-15)                             dropped at 0
+    steps = [("visit", "web_visit", "web.page_viewed"),
+             ("order", "order", "commerce.order_completed"),
+             ("repeat", "order", "commerce.order_completed")]
+    reached = {"d1": ["2026-01-05 00:00", "2026-01-08 00:00", "2026-02-01 00:00"],
+               "d2": ["2026-01-05 00:00", "2026-01-08 00:00", "2026-02-10 00:00"],
+               "d3": ["2026-02-10 00:00", "2026-02-12 00:00"],
+               "d4": ["2026-01-05 00:00", "2026-01-20 00:00"]}
+    c = build_layer(tmp_path / "w.duckdb", steps, reached, [], dict.fromkeys(reached, "A"),
+                    step_windows={3: (30 * D, False)})
+    got = dict(c.execute("select customer_id, status || ':' || furthest_step || ':' || "
+                         "coalesce(deadline_at::varchar, '-') from fct_funnel_persons").fetchall())
+    assert got == {"d1": "converted:2:-", "d2": "dropped:1:2026-02-07 00:00:00",
+                   "d3": "in_progress:1:2026-03-14 00:00:00",
+                   "d4": "dropped:0:2026-01-15 00:00:00"}
+    rows = c.execute("""
+        select step_index, persons, mature_previous_persons, mature_persons,
+               mature_conversion_from_previous, in_progress
+        from fct_milestone_funnels where dimension = 'all' order by step_index""").fetchall()
+    # Step 1: every entrant's order deadline (entry + 10 days) has passed: 3 of 4 ordered.
+    # Step 2: closed cohort = reached the order with the repeat deadline passed: d1, d2 (not
+    # d3, whose deadline is 03-14); of them d1 repeated: 1/2. d3 is in progress below step 2.
+    assert rows == [(0, 4, 4, 4, None, 0), (1, 3, 4, 3, 0.75, 0), (2, 1, 2, 1, 0.5, 1)]
+    drop = c.execute("select entered, progressed, in_progress, dropped, drop_off_rate "
+                     "from fct_dropoff_weekly where entry_week is null and step_index = 1"
+                     ).fetchall()
+    assert drop == [(3, 1, 1, 1, 0.5)]
+    weekly = c.execute("select entry_week::varchar, step_index, entered, converted "
+                       "from int_funnel_weekly_conversion where dimension = 'all' "
+                       "order by entry_week, step_index").fetchall()
+    # Week 01-05: d1 d2 d4 for step 1 (2 ordered), d1 d2 for step 2 (1 repeated).
+    # Week 02-09: d3 for step 1 (ordered); its step 2 is still open, so no row.
+    assert weekly == [("2026-01-05", 1, 3, 2), ("2026-01-05", 2, 2, 1), ("2026-02-09", 1, 1, 1)]
+    c.execute("checkpoint")
+    c.close()
+    from assets import funnels as checks
+    from pipeline.resources import JourneysDuckDB
+    db = JourneysDuckDB(database=str(tmp_path / "w.duckdb"))
+    assert checks.funnel_conversion_times_within_window(duckdb=db).passed

@@ -105,3 +105,39 @@ def test_planted_driver_is_the_top_success_touchpoint(sample_company, funnel):
     touchpoints = [(sig, ratio) for kind, sig, ratio in drivers if kind == "touchpoint"]
     assert touchpoints[0][0] == "nurture_email_clicked"
     assert touchpoints[0][1] > 1.5
+
+
+def test_repeat_orders_use_their_own_180_day_window(sample_company):
+    # The map's repeat_order comes after the endpoint with its own 180-day window, so the
+    # 14-day journey window does not bind it. Truth: customers whose planted milestones reach
+    # the first order in order within 14 days; of them, who ordered again within 180 days of
+    # it (all), and the closed cohort: first orders at least 180 days before as-of.
+    with connect(sample_company.database, read_only=True) as conn:
+        as_of = conn.execute("select as_of from journey_maps where map_id = ?",
+                             [MAP]).fetchall()[0][0]
+        got = conn.execute("""
+            select persons, mature_previous_persons, mature_persons
+            from fct_milestone_funnels
+            where map_id = ? and dimension = 'all' and step_index = 4""", [MAP]).fetchall()
+    repeat_window = timedelta(days=180)
+    reached = cohort = cohort_repeated = 0
+    with open(sample_company.exports / "truth" / "customers.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            start = _time(row["first_visit_at"])
+            previous, in_order = start, True
+            for column in ("signed_up_at", "test_ride_booked_at", "first_order_at"):
+                at = _time(row[column])
+                if at is None or at < previous or at > start + timedelta(days=14):
+                    in_order = False
+                    break
+                previous = at
+            if not in_order:
+                continue
+            first, repeat = _time(row["first_order_at"]), _time(row["repeat_order_at"])
+            repeated = repeat is not None and repeat <= first + repeat_window
+            reached += repeated
+            if first.replace(tzinfo=None) + repeat_window <= as_of:
+                cohort += 1
+                cohort_repeated += repeated
+    assert cohort > 20 and reached > cohort_repeated > 0
+    assert got == [(reached, cohort, cohort_repeated)]

@@ -227,6 +227,27 @@ def test_coverage(tiny):
     assert inventory == [("visit", 3, 3, T0, AS_OF - 2 * D)]  # e08, e12, e15
 
 
+@pytest.mark.parametrize("signup_window, expected", [
+    # A milestone before the endpoint is bound by its own window and the map's 7 days.
+    # c1 signed up 24h after its first visit, c2 on day 10.
+    ("12h", {"c1": 1, "c2": 1}),   # c1's signup misses its own 12h window
+    ("30d", {"c1": 4, "c2": 1}),   # c2's signup is inside 30d but still past the map's 7 days
+])
+def test_a_milestone_before_the_endpoint_needs_both_windows(tmp_path, signup_window, expected):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(MAP.replace("  - {id: signed_up, touchpoint: signup}",
+                                f"  - {{id: signed_up, touchpoint: signup, window: {signup_window}}}"))
+    conn = make_database(tmp_path / "tiny.duckdb")
+    journeys.build_all(conn, [load_map(path)], as_of=AS_OF.isoformat() + "Z")
+    got = dict(rows(conn, "select customer_id, furthest_milestone from customer_journeys "
+                          "where customer_id in ('c1', 'c2')"))
+    assert got == expected
+    assert rows(conn, "select milestone_id, within_map_window from map_milestones "
+                      "order by milestone_index") == [
+        ("first_visit", True), ("signed_up", True), ("first_order", True),
+        ("second_order", False)]
+
+
 def test_as_of_defaults_to_the_latest_event(tmp_path):
     path = tmp_path / "tiny.yaml"
     path.write_text(MAP)

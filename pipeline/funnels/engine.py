@@ -122,9 +122,12 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
             starts, ts, step_mask, excl_mask, attr_ok, n, window_us, bstep)
     else:
         optional = sum(1 << i for i, s in enumerate(spec.steps) if s.optional)
+        step_window_us = np.array([-1 if s.window is None else s.window_seconds * 1_000_000
+                                   for s in spec.steps], dtype=np.int64)
+        bounded = np.array([s.within_funnel_window for s in spec.steps], dtype=np.bool_)
         furthest, excluded, times, path = kernel.ordered_funnel(
             starts, ts, step_mask, excl_mask, attr_ok, n, np.int64(optional), window_us,
-            spec.order == "strict", bstep)
+            step_window_us, bounded, spec.order == "strict", bstep)
     _register_results(conn, spec, furthest, excluded, times, path)
     return Evaluation(spec=spec, units=n_units)
 

@@ -14,6 +14,12 @@ Input arrays, one entry per event, sorted by (unit, timestamp, tie-break):
 - `attr_ok`: False when the event's breakdown value differs from its unit's value (step-N
   attribution: such an event cannot fill step N).
 
+Per-step settings, arrays of length n (ordered and strict funnels):
+- `step_window`: microseconds within which step s must follow the previous step on the path,
+  or -1 for none (step 0 never has one).
+- `bounded`: False when step s is not bound by the funnel window from step 0 (a map's
+  milestones after its endpoint); it must then have a `step_window`.
+
 Outputs per unit: `furthest` (-1: not in the funnel), `excluded` (removed by an exclusion),
 `times[u, s]` (the credited path's event time per step, NONE where the step is not on it) and
 `path` (bit s set when step s is on the credited path).
@@ -49,9 +55,20 @@ def _clear_row(r, is_set, t0, excl, path, times, ev, n):
         ev[r, q] = -1
 
 
+@njit(cache=True, inline="always")
+def _reachable(r, reached, s, t, window, step_window, bounded, is_set, t0, times):
+    """Can the attempt in row `r`, which has reached `reached` steps, take step s at time t?"""
+    if not is_set[r]:
+        return False
+    if bounded[s] and t - t0[r] > window:
+        return False
+    # The sentinel "entered now" has reached nothing: step 0 has no previous step.
+    return reached == 0 or step_window[s] < 0 or t - times[r, reached - 1] <= step_window[s]
+
+
 @njit(cache=True)
-def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window, strict,
-                   bstep, is_set, t0, excl, path, times, ev, state):
+def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window, step_window,
+                   bounded, strict, bstep, is_set, t0, excl, path, times, ev, state):
     """One event against the stored attempts (PostHog steps.rs `process_event`).
 
     Rows 0..n of the state arrays are the stored attempts by 1-based step (row 0 is the
@@ -72,19 +89,23 @@ def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window,
                 continue
             j = s + 1
             prev = j - 1
-            in_window = is_set[prev] and t - t0[prev] <= window
+            in_window = _reachable(prev, prev, s, t, window, step_window, bounded, is_set, t0,
+                                   times)
             # A step may extend the nearest earlier reached step, searching back through
             # optional steps only.
             while prev > 0 and not in_window and (optional >> (prev - 1)) & 1:
                 prev -= 1
-                in_window = is_set[prev] and t - t0[prev] <= window
+                in_window = _reachable(prev, prev, s, t, window, step_window, bounded, is_set,
+                                       t0, times)
             already = is_set[j] and is_set[prev] and t0[j] == t0[prev]
             if not in_window or already:
                 continue
             if is_exclusion:
                 if not excl[prev]:
                     excl[prev] = True
-                    if state[0] == prev and t - t0[M] <= window:
+                    # The furthest attempt is tainted only while it could still go on.
+                    if state[0] == prev and _reachable(M, prev, s, t, window, step_window,
+                                                       bounded, is_set, t0, times):
                         excl[M] = True
                 continue
             if bstep == s and not attr_ok_e:
@@ -115,8 +136,8 @@ def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window,
 
 
 @njit(cache=True)
-def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window, strict, bstep,
-                  is_set, t0, excl, path, times, ev, state):
+def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
+                  bounded, strict, bstep, is_set, t0, excl, path, times, ev, state):
     for r in range(n + 3):
         _clear_row(r, is_set, t0, excl, path, times, ev, n)
     state[0] = 0
@@ -137,7 +158,8 @@ def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window
         if same:
             for e in range(i, g):
                 _process_event(e, t, step_mask[e], excl_mask[e], False, attr_ok[e], n, optional,
-                               window, strict, bstep, is_set, t0, excl, path, times, ev, state)
+                               window, step_window, bounded, strict, bstep, is_set, t0, excl,
+                               path, times, ev, state)
         else:
             # A mixed same-timestamp group: one candidate per (event, step), by step ascending,
             # with exclusions and strict clearing off, never reusing an event on the path.
@@ -146,15 +168,16 @@ def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window
                 for e in range(i, g):
                     if step_mask[e] & bit:
                         _process_event(e, t, bit, np.int64(0), True, attr_ok[e], n, optional,
-                                       window, strict, bstep, is_set, t0, excl, path, times, ev,
-                                       state)
+                                       window, step_window, bounded, strict, bstep, is_set, t0,
+                                       excl, path, times, ev, state)
         if is_set[n]:
             break  # the first complete attempt ends the evaluation
         i = g
 
 
 @njit(cache=True, parallel=True)
-def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, strict, bstep):
+def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
+                   bounded, strict, bstep):
     units = starts.shape[0] - 1
     furthest = np.full(units, -1, np.int8)
     excluded = np.zeros(units, np.bool_)
@@ -171,8 +194,8 @@ def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, windo
         state = np.zeros(1, np.int64)
         for u in range(c * units // chunks, (c + 1) * units // chunks):
             _ordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
-                          optional, window, strict, bstep, is_set, t0, excl, path, times, ev,
-                          state)
+                          optional, window, step_window, bounded, strict, bstep, is_set, t0,
+                          excl, path, times, ev, state)
             M = n + 1
             if state[0] == 0:
                 continue

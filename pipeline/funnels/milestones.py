@@ -17,30 +17,37 @@ DROPOFF_TABLES = ("fct_dropoff_weekly", "int_dropoff_persons", "fct_dropoff_last
 MIN_HIGH_WATER_PERSONS = 20
 
 
-def map_spec(milestone_ids: list[str], window_seconds: int) -> FunnelSpec:
-    """An ordered funnel whose steps are a map's milestones, in map order."""
-    return FunnelSpec(steps=[Step(event=m, name=m) for m in milestone_ids],
-                      order="ordered", window=f"{int(window_seconds)}s")
+def map_spec(milestones: list[dict], window_seconds: int) -> FunnelSpec:
+    """An ordered funnel whose steps are a map's milestones, in map order, each with its own
+    window (`window_seconds`, from the previous milestone) and `within_map_window`."""
+    steps = [Step(event=m["milestone_id"], name=m["milestone_id"],
+                  window=None if m["window_seconds"] is None else f"{int(m['window_seconds'])}s",
+                  within_funnel_window=m["within_map_window"] is not False)
+             for m in milestones]
+    return FunnelSpec(steps=steps, order="ordered", window=f"{int(window_seconds)}s")
 
 
 def build_funnel_persons(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     sql.run(conn, "funnels/create_funnel_persons")
     maps = conn.execute("""
         select maps.map_id, maps.window_seconds,
-               list(milestones.milestone_id order by milestones.milestone_index)
+               list({'milestone_id': milestones.milestone_id,
+                     'window_seconds': milestones.window_seconds,
+                     'within_map_window': milestones.within_map_window}
+                    order by milestones.milestone_index)
         from journey_maps as maps
         inner join map_milestones as milestones on milestones.map_id = maps.map_id
         group by all order by maps.map_id
     """).fetchall()
-    for map_id, window_seconds, milestone_ids in maps:
-        if len(milestone_ids) < 2:
+    for map_id, window_seconds, milestones in maps:
+        if len(milestones) < 2:
             continue  # a funnel needs two steps; a one-milestone map has no conversion
-        spec = map_spec(milestone_ids, window_seconds)
+        spec = map_spec(milestones, window_seconds)
         sql.run(conn, "funnels/int_funnel_milestone_events", {"map_id": map_id})
         evaluate(conn, "int_funnel_milestone_events", spec, tiebreak="event_order")
         sql.run(conn, "funnels/insert_funnel_persons",
                 {"map_id": map_id, "window_seconds": spec.window_seconds,
-                 "last_step": len(milestone_ids) - 1})
+                 "last_step": len(milestones) - 1})
     return _counts(conn, PERSON_TABLES)
 
 

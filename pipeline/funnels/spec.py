@@ -55,6 +55,23 @@ class Step(_Strict):
     where: list[Condition] = []
     optional: bool = False
     name: str | None = None
+    #: Per-step window: this step must come within this long of the previous step on the path
+    #: (as well as within the funnel window, unless `within_funnel_window` is false).
+    window: str | int | float | None = None
+    #: False: only the step's own window bounds it, not the funnel window from step 0 (a map's
+    #: milestones after its endpoint).
+    within_funnel_window: bool = True
+
+    @field_validator("window")
+    @classmethod
+    def _step_window_parses(cls, value):
+        if value is not None:
+            step_window_seconds(value)
+        return value
+
+    @property
+    def window_seconds(self) -> int | None:
+        return None if self.window is None else step_window_seconds(self.window)
 
     @property
     def label(self) -> str:
@@ -106,6 +123,16 @@ class FunnelSpec(_Strict):
             raise ValueError(f"steps.{n - 1}: the last step cannot be optional")
         if self.order == "unordered" and any(s.optional for s in self.steps):
             raise ValueError("optional steps only work with order 'ordered' or 'strict'")
+        if self.steps[0].window is not None:
+            raise ValueError("steps.0.window: the first step has no previous step to be "
+                             "within; the funnel's `window` starts at it")
+        for i, step in enumerate(self.steps):
+            if step.window is not None and self.order == "unordered":
+                raise ValueError(f"steps.{i}.window: an unordered funnel has no previous step; "
+                                 "per-step windows need order 'ordered' or 'strict'")
+            if not step.within_funnel_window and step.window is None:
+                raise ValueError(f"steps.{i}.within_funnel_window: a step outside the funnel "
+                                 "window needs its own `window`")
         for i, ex in enumerate(self.exclusions):
             if ex.to_step >= n:
                 raise ValueError(f"exclusions.{i}.to_step: {ex.to_step} is past the last step "
@@ -149,6 +176,15 @@ def window_seconds(value: str | int | float) -> int:
     amount, unit = float(match.group(1)), match.group(2) or "d"
     seconds = int(round(amount * WINDOW_UNITS[unit]))
     return seconds if seconds > 0 else DEFAULT_WINDOW_SECONDS
+
+
+def step_window_seconds(value: str | int | float) -> int:
+    """A per-step window, like the funnel's but never defaulted: it must be positive."""
+    seconds = window_seconds(value)
+    match = _WINDOW.fullmatch(str(value))
+    if float(match.group(1)) <= 0:
+        raise ValueError(f"a step's window must be positive, got {value!r}")
+    return seconds
 
 
 def load_spec(path: Path) -> FunnelSpec:

@@ -11,6 +11,7 @@ create or replace table fct_funnel_persons (
     excluded boolean,
     entered_at timestamp,
     window_ends_at timestamp,
+    deadline_at timestamp,
     status varchar
 );
 
@@ -20,5 +21,6 @@ create or replace table fct_funnel_person_steps (
     step_index smallint,
     milestone_id varchar,
     reached_at timestamp,
-    seconds_from_previous double
+    seconds_from_previous double,
+    next_deadline_at timestamp
 );

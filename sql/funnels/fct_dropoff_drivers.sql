@@ -7,7 +7,8 @@
 --               properties (persona, first-touch channel); milestone event types and
 --               touchpoints are left out
 --   counting    an event counts strictly after the customer reached step k and strictly
---               before step k+1 (success) or the window's end (failure); s_e, f_e = distinct
+--               before step k+1 (success) or the deadline for k+1 (failure: the map's window,
+--               or the next milestone's own window from step k); s_e, f_e = distinct
 --               persons
 --   odds ratio  ((s_e + 1)(F - f_e + 1)) / ((S - s_e + 1)(f_e + 1)); > 1 success signal
 --   kept        s_e + f_e >= min(25, 0.02 (S + F)); event-property signals also s_e + f_e > 2;
@@ -24,7 +25,7 @@ with population as (
         at_step.step_index,
         persons.furthest_step > at_step.step_index as is_success,
         at_step.reached_at as stage_entered_at,
-        coalesce(next_step.reached_at, persons.window_ends_at) as counted_until
+        coalesce(next_step.reached_at, at_step.next_deadline_at) as counted_until
     from fct_funnel_persons as persons
     inner join fct_funnel_person_steps as at_step
         on at_step.map_id = persons.map_id

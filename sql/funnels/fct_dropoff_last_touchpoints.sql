@@ -1,5 +1,5 @@
 -- fct_dropoff_last_touchpoints: for customers who dropped at step k, the last mapped touchpoint
--- they had before their window closed (ties: the later event_key), per entry week (null = all
+-- they had by the deadline they missed (deadline_at) (ties: the later event_key), per entry week (null = all
 -- weeks). share = persons / dropped persons with any touchpoint in that group.
 create or replace table fct_dropoff_last_touchpoints as
 with last_touch as (
@@ -13,7 +13,7 @@ with last_touch as (
     inner join journey_events as events
         on events.map_id = dropped.map_id
         and events.customer_id = dropped.customer_id
-        and events.occurred_at <= dropped.window_ends_at
+        and events.occurred_at <= dropped.deadline_at
         and events.touchpoint_id is not null
     group by all
 ),

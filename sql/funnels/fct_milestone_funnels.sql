@@ -2,14 +2,17 @@
 -- entry_week (Monday of the entry, YYYY-MM-DD), persona, and the first touch's channel, source
 -- and department ('' when empty). Counts are persons whose furthest step >= step_index;
 -- rates are null when their denominator is 0; times are from the previous milestone (mean and
--- interpolated median). mature_*: only entrants whose window closed by as-of (right-censoring,
--- docs/metrics.md#drop-off). in_progress: entrants who have not reached the step yet and whose
--- window is still open.
+-- interpolated median). mature_*: step k's closed cohort (right-censoring, docs/metrics.md
+-- #drop-off): the customers who reached step k-1 and whose deadline for step k (next_deadline_at
+-- of step k-1) is by as-of, whether or not they made it; mature_previous_persons counts them,
+-- mature_persons those of them who reached step k. At step 0 both count the entrants whose
+-- deadline for step 1 has passed. in_progress: entrants who have not reached the step yet and
+-- whose next deadline is after as-of.
 create or replace table fct_milestone_funnels as
 with entrants as (
     select
         persons.*,
-        persons.window_ends_at <= maps.as_of as is_mature
+        maps.as_of
     from fct_funnel_persons as persons
     inner join journey_maps as maps on maps.map_id = persons.map_id
     where persons.furthest_step >= 0
@@ -50,7 +53,8 @@ grid as (
         steps.milestone_id,
         steps.stage,
         entrants.furthest_step >= steps.step_index as reached,
-        entrants.is_mature,
+        entrants.furthest_step >= steps.step_index - 1 as reached_previous,
+        coalesce(decision_step.next_deadline_at <= entrants.as_of, false) as is_mature,
         entrants.status,
         person_steps.seconds_from_previous
     from segments
@@ -62,6 +66,10 @@ grid as (
         on person_steps.map_id = segments.map_id
         and person_steps.customer_id = segments.customer_id
         and person_steps.step_index = steps.step_index
+    left join fct_funnel_person_steps as decision_step
+        on decision_step.map_id = segments.map_id
+        and decision_step.customer_id = segments.customer_id
+        and decision_step.step_index = greatest(steps.step_index - 1, 0)
 ),
 
 counted as (
@@ -73,6 +81,7 @@ counted as (
         milestone_id,
         stage,
         count_if(reached) as persons,
+        count_if(reached_previous and is_mature) as mature_previous_persons,
         count_if(reached and is_mature) as mature_persons,
         count_if(not reached and status = 'in_progress') as in_progress,
         avg(seconds_from_previous) filter (where reached) as average_seconds,
@@ -97,8 +106,9 @@ select
         as conversion_from_previous_low,
     case when step_index > 0 then wilson_high(persons, lag(persons) over funnel) end
         as conversion_from_previous_high,
+    mature_previous_persons,
     mature_persons,
-    case when step_index > 0 then mature_persons / nullif(lag(mature_persons) over funnel, 0) end
+    case when step_index > 0 then mature_persons / nullif(mature_previous_persons, 0) end
         as mature_conversion_from_previous,
     in_progress,
     case when step_index > 0 then average_seconds end as average_seconds,

@@ -1,15 +1,14 @@
--- int_funnel_weekly_conversion: per map, segment, weekly entry cohort and step k >= 1, the
--- mature entrants (window closed by as-of) who reached step k-1 and step k, with the previous
+-- int_funnel_weekly_conversion: per map, segment, weekly entry cohort and step k >= 1, step k's
+-- closed cohort (as in fct_milestone_funnels: reached step k-1 and the deadline for step k is
+-- by as-of): entered = how many, converted = how many of them reached step k, with the previous
 -- calendar week's cohort and the high-water mark: the best earlier week's rate among weeks
 -- where at least $min_hwm_persons reached step k-1 (ties: the earliest). Input of the
 -- week-over-week tests (pipeline/funnels/week_over_week.py).
 create or replace table int_funnel_weekly_conversion as
 with entrants as (
-    select persons.*
-    from fct_funnel_persons as persons
-    inner join journey_maps as maps on maps.map_id = persons.map_id
-    where persons.furthest_step >= 0
-        and persons.window_ends_at <= maps.as_of
+    select *
+    from fct_funnel_persons
+    where furthest_step >= 0
 ),
 
 segments as (
@@ -37,7 +36,7 @@ weekly as (
         segments.entry_week,
         milestones.milestone_index - 1 as step_index,
         milestones.milestone_id,
-        count_if(entrants.furthest_step >= milestones.milestone_index - 2) as entered,
+        count(*) as entered,
         count_if(entrants.furthest_step >= milestones.milestone_index - 1) as converted
     from segments
     inner join entrants
@@ -46,6 +45,12 @@ weekly as (
     inner join map_milestones as milestones
         on milestones.map_id = segments.map_id
         and milestones.milestone_index >= 2
+    inner join fct_funnel_person_steps as previous_step
+        on previous_step.map_id = segments.map_id
+        and previous_step.customer_id = segments.customer_id
+        and previous_step.step_index = milestones.milestone_index - 2
+    inner join journey_maps as maps on maps.map_id = segments.map_id
+    where previous_step.next_deadline_at <= maps.as_of
     group by all
 ),
 

@@ -3,11 +3,13 @@
 --   journey_start_at    reach time of milestone 1; window_ends_at = start + the map's window
 --   furthest_milestone  the last milestone k such that milestones 1..k were reached in order
 --                       (each at or after the one before) and within their windows: the map
---                       window from milestone 1, or a milestone's own `window` from the one
---                       before it. 0 when milestone 1 was never reached.
+--                       window from milestone 1 and, if it has one, the milestone's own
+--                       `window` from the one before it; a milestone after the endpoint with
+--                       its own window is bound by that alone (within_map_window false).
+--                       0 when milestone 1 was never reached.
 --   endpoint_reached    furthest_milestone reached the endpoint; endpoint_at is its reach time
 --   in_progress         started, endpoint not reached, and the deadline of the next milestone
---                       (start + window, or previous + the step's own window) is after as-of
+--                       (the earliest of its windows' ends) is after as-of
 --   stages_entered      first mapped event per stage; current_stage = the furthest stage (by
 --                       stage order) entered up to as-of
 --   stage_path          stages of the mapped events in time order (ties: event_key), with
@@ -40,6 +42,7 @@ milestone_grid as (
         milestones.milestone_id,
         milestones.is_endpoint,
         milestones.window_seconds as step_window_seconds,
+        milestones.within_map_window,
         reached.reached_at
     from map_customers
     inner join map_milestones as milestones on milestones.map_id = map_customers.map_id
@@ -67,9 +70,11 @@ milestone_deadlines as (
     select
         *,
         case
-            when step_window_seconds is not null
-                then previous_reached_at + to_seconds(step_window_seconds)
-            else start_at + to_seconds(window_seconds)
+            when step_window_seconds is null then start_at + to_seconds(window_seconds)
+            when within_map_window then least(
+                previous_reached_at + to_seconds(step_window_seconds),
+                start_at + to_seconds(window_seconds))
+            else previous_reached_at + to_seconds(step_window_seconds)
         end as deadline
     from milestone_steps
 ),

@@ -58,6 +58,23 @@ def funnel_dropoff(duckdb: JourneysDuckDB):
                                    metadata={"dagster/row_count": counts[table]})
 
 
+@dg.multi_asset(
+    specs=[dg.AssetSpec(name, group_name=GROUP, kinds=KINDS,
+                        deps=[*milestones.PERSON_TABLES, "fct_milestone_funnels",
+                              "journey_maps", "map_milestones"])
+           for name in milestones.TIME_TO_MILESTONE_TABLES],
+    pool="duckdb",
+    description="Time from entry to each milestone as Kaplan-Meier curves per map and segment "
+                "(in-progress customers censored), with the estimated conversion and median.",
+)
+def time_to_milestone(duckdb: JourneysDuckDB):
+    with duckdb.get_connection() as conn:
+        counts = milestones.build_time_to_milestone(conn)
+    for table in milestones.TIME_TO_MILESTONE_TABLES:
+        yield dg.MaterializeResult(asset_key=table,
+                                   metadata={"dagster/row_count": counts[table]})
+
+
 @dg.asset(
     group_name=GROUP, kinds=KINDS | {"python"}, pool="duckdb",
     deps=[*milestones.PERSON_TABLES, "journey_maps", "map_milestones"],

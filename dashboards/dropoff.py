@@ -22,7 +22,7 @@ TITLE = "Weekly drop-off"
 SUMMARY = "What changed this week, where customers drop off, and what they did instead."
 TABLES = ["journey_maps", "map_milestones", "map_touchpoints", "fct_milestone_funnels",
           "fct_dropoff_weekly", "fct_dropoff_last_touchpoints", "fct_dropoff_next_steps",
-          "fct_funnel_week_over_week"]
+          "fct_funnel_week_over_week", "fct_time_to_milestone", "fct_time_to_milestone_summary"]
 DEPS = ["customers"]  # plus whichever of TABLES are assets (assets/reports.py)
 SEGMENT_DIMENSIONS = {"persona": "persona", "first_touch_channel": "first-touch channel",
                       "first_touch_source": "first-touch source",
@@ -131,6 +131,7 @@ def add_map(ctx: ReportContext, page: Page, map_id: str, title: str) -> None:
     for s in sentences:
         page.add_headline(s)
     _funnel(ctx, page, map_id, title)
+    _time_to_milestone(ctx, page, map_id)
     steps = ctx.frame("dropoff_by_step", map_id=map_id)
     steps["step"] = [step_name(a, b) for a, b in zip(steps["from_milestone"],
                                                      steps["to_milestone"])]
@@ -174,6 +175,43 @@ def _funnel(ctx, page, map_id, title):
             "mature_conversion_from_previous": ("Closed windows only", "pct"),
             "in_progress": ("Still in progress", "int"),
             "median_seconds": ("Median time from the one before", "duration")})))
+
+
+def _time_to_milestone(ctx, page, map_id):
+    sec = page.section("How long customers take to reach each milestone",
+                       "Days from the first milestone, counting customers who are still in "
+                       "their window for as long as we have watched them (Kaplan–Meier).")
+    curves = ctx.frame("time_to_milestone_curves", map_id=map_id)
+    summary = ctx.frame("time_to_milestone_summary", map_id=map_id)
+    if not len(curves):
+        sec.blocks.append(Notice("Nobody has gone past the first milestone yet."))
+        return
+    fig = go.Figure()
+    for colour, (milestone, curve) in zip(OKABE_ITO, curves.groupby("milestone_index", sort=True)):
+        name = milestone_name(curve["milestone_id"].iloc[0])
+        days = [0.0] + list(curve["seconds"] / 86_400)
+        fig.add_trace(go.Scatter(
+            x=days, y=[0.0] + list(curve["cumulative_conversion"]), name=plot_text(name),
+            mode="lines", line={"color": colour, "width": 2, "shape": "hv"},
+            hovertemplate=f"{plot_text(name)}<br>day %{{x:.1f}}: %{{y:.1%}}<extra></extra>"))
+    summary["name"] = [milestone_name(m) for m in summary["milestone_id"]]
+    summary["interval"] = [
+        f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}" if pd.notna(lo) else None
+        for lo, hi in zip(summary["km_conversion_low"], summary["km_conversion_high"])]
+    sec.blocks.append(Chart(
+        "Share of customers who reached each milestone, by days since the first",
+        "Each line climbs when customers reach that milestone. Customers still in their window "
+        "count until today, so recent weeks do not pull the curve down; the table puts the "
+        "estimate beside the plain share so far.",
+        labelled(fig, "Days since the first milestone", "Reached (% of entrants)",
+                 y_percent=True),
+        Table.from_frame(summary, {
+            "name": ("Milestone", "text"), "converted": ("Reached so far", "int"),
+            "conversion_to_date": ("So far (% of entrants)", "pct"),
+            "km_conversion": ("Estimated, counting those in progress", "pct"),
+            "interval": ("95 % interval", "text"),
+            "km_median_seconds": ("Half of entrants there by", "duration"),
+            "in_progress": ("Still in progress", "int")})))
 
 
 def _weekly_dropoff(page, steps):

@@ -186,6 +186,35 @@ def create_funnel_tables(conn: duckdb.DuckDBPyConnection) -> None:
     ) t(map_id, entry_week, step_index, kind, value, persons, share, rank);
     """)
 
+    # Kaplan-Meier, all customers. Signed up: 30 of 100 at risk on day 1 (S = 0.7), 20 of 60
+    # on day 3 (S = 0.7 * 40/60 = 0.4667: half are there by day 3), 10 of 35 on day 7
+    # (S = 0.4667 * 25/35 = 0.3333). First order: 10 of 100 on day 2 (S = 0.9), 11 of 45 on
+    # day 5 (S = 0.9 * 34/45 = 0.68).
+    conn.execute("""
+    create or replace table fct_time_to_milestone as
+    select *, 1 - survival as cumulative_conversion,
+        1 - survival - 0.05 as cumulative_conversion_low,
+        1 - survival + 0.05 as cumulative_conversion_high
+    from (values
+        ('shop_as_is', 'all', '', 1, 2, 'signed_up', 86400.0, 100, 30, 0, 0.7),
+        ('shop_as_is', 'all', '', 1, 2, 'signed_up', 259200.0, 60, 20, 2, 0.7 * 40 / 60),
+        ('shop_as_is', 'all', '', 1, 2, 'signed_up', 604800.0, 35, 10, 1, 1 / 3),
+        ('shop_as_is', 'all', '', 2, 3, 'first_order', 172800.0, 100, 10, 0, 0.9),
+        ('shop_as_is', 'all', '', 2, 3, 'first_order', 432000.0, 45, 11, 3, 0.68)
+    ) t(map_id, dimension, segment, step_index, milestone_index, milestone_id, seconds,
+        at_risk, conversions, censored, survival);
+
+    create or replace table fct_time_to_milestone_summary as
+    select * from (values
+        ('shop_as_is', 'all', '', 1, 2, 'signed_up', 100, 60, 5, 0.6, 2 / 3, 0.58, 0.74,
+         259200.0),
+        ('shop_as_is', 'all', '', 2, 3, 'first_order', 100, 21, 4, 0.21, 0.32, 0.24, 0.40,
+         null)
+    ) t(map_id, dimension, segment, step_index, milestone_index, milestone_id, entrants,
+        converted, in_progress, conversion_to_date, km_conversion, km_conversion_low,
+        km_conversion_high, km_median_seconds);
+    """)
+
 
 def create_say_do_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """Say-vs-do tables in the conformance layer's shapes.

@@ -27,7 +27,8 @@ METRICS_ASSETS = [
 FUNNEL_ASSETS = [
     "fct_dropoff_drivers", "fct_dropoff_last_touchpoints", "fct_dropoff_next_steps",
     "fct_dropoff_weekly", "fct_funnel_person_steps", "fct_funnel_persons",
-    "fct_funnel_week_over_week", "fct_milestone_funnels", "int_dropoff_persons",
+    "fct_funnel_week_over_week", "fct_milestone_funnels", "fct_time_to_milestone",
+    "fct_time_to_milestone_summary", "int_dropoff_persons", "int_funnel_segments",
 ]
 
 ATTRIBUTION_ASSETS = [

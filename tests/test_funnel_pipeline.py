@@ -10,6 +10,7 @@ Map m: milestones visit -> signup -> order, window 10 days, as-of 2026-03-01.
 Entry weeks: c1 c2 c3 c6 -> 2026-01-05; c4 -> 2026-02-23.
 """
 
+import math
 from datetime import datetime
 
 import pytest
@@ -284,3 +285,53 @@ def test_a_milestone_after_the_endpoint_keeps_its_own_window(tmp_path):
     from pipeline.resources import JourneysDuckDB
     db = JourneysDuckDB(database=str(tmp_path / "w.duckdb"))
     assert checks.funnel_conversion_times_within_window(duckdb=db).passed
+
+
+def test_time_to_milestone_is_kaplan_meier_with_in_progress_customers_censored(tmp_path):
+    # Map visit -> signup -> order, window 10 days, as-of 03-01. Days since entry:
+    #   k1  visit 01-05, signup 01-06 (1d), order 01-07 (2d)        converted
+    #   k2  visit 01-05, signup 01-08 (3d)                           dropped at 1 (deadline 01-15)
+    #   k3  visit 01-05                                              dropped at 0 (deadline 01-15)
+    #   k4  visit 02-25                  in progress (deadline 03-07): watched until as-of, 4d
+    #   k5  visit 02-27, signup 02-28 (1d)  in progress at 1 (deadline 03-09): watched 2d
+    #   k6  visit 02-20                  in progress (deadline 03-02): watched 9d
+    reached = {"k1": ["2026-01-05 00:00", "2026-01-06 00:00", "2026-01-07 00:00"],
+               "k2": ["2026-01-05 00:00", "2026-01-08 00:00"],
+               "k3": ["2026-01-05 00:00"],
+               "k4": ["2026-02-25 00:00"],
+               "k5": ["2026-02-27 00:00", "2026-02-28 00:00"],
+               "k6": ["2026-02-20 00:00"]}
+    c = build_layer(tmp_path / "k.duckdb", MILESTONES, reached, [], dict.fromkeys(reached, "A"))
+    milestones.build_time_to_milestone(c)
+    curve = c.execute("""
+        select step_index, seconds / 86400, at_risk, conversions, censored, survival,
+               cumulative_conversion, cumulative_conversion_low, cumulative_conversion_high
+        from fct_time_to_milestone where dimension = 'all' order by step_index, seconds
+    """).fetchall()
+    # Signup: conversions at 1d (k1, k5) and 3d (k2); censored at 4d (k4), 9d (k6), 10d (k3,
+    # its deadline). At 1d all 6 are at risk: S = 1 - 2/6 = 2/3. At 3d, 4 remain (k2 k4 k6 k3):
+    # S = 2/3 * (1 - 1/4) = 1/2.
+    # Order: k1 at 2d; censored k5 at 2d (at risk at 2d: censoring after events), k4 4d, k6 9d,
+    # k2 and k3 at 10d. At 2d, 6 at risk: S = 5/6.
+    assert [row[:7] for row in curve] == [
+        (1, 1.0, 6, 2, 0, pytest.approx(2 / 3), pytest.approx(1 / 3)),
+        (1, 3.0, 4, 1, 0, pytest.approx(1 / 2), pytest.approx(1 / 2)),
+        (2, 2.0, 6, 1, 1, pytest.approx(5 / 6), pytest.approx(1 / 6)),
+    ]
+    # Greenwood at signup 1d: sum d/(n(n-d)) = 2/(6*4) = 1/12; on the log(-log S) scale the
+    # standard error is sqrt(1/12)/|ln(2/3)|; the bounds are 1 - S^exp(-/+ 1.96 se).
+    se = math.sqrt(1 / 12) / abs(math.log(2 / 3))
+    z = 1.959963984540054
+    assert curve[0][7] == pytest.approx(1 - (2 / 3) ** math.exp(-z * se))
+    assert curve[0][8] == pytest.approx(1 - (2 / 3) ** math.exp(z * se))
+    assert curve[0][7] < 1 / 3 < curve[0][8]
+    summary = c.execute("""
+        select step_index, entrants, converted, in_progress, conversion_to_date, km_conversion,
+               km_median_seconds / 86400
+        from fct_time_to_milestone_summary where dimension = 'all' order by step_index
+    """).fetchall()
+    # Signup: 3 of 6 so far, in progress below it k4 k6; the curve reaches 1/2 at 3d.
+    # Order: 1 of 6; in progress k4 k5 k6; S never reaches 0.5: no median.
+    assert summary == [(1, 6, 3, 2, 0.5, pytest.approx(0.5), 3.0),
+                       (2, 6, 1, 3, pytest.approx(1 / 6), pytest.approx(1 / 6), None)]
+    c.close()

@@ -141,3 +141,18 @@ def test_repeat_orders_use_their_own_180_day_window(sample_company):
                 cohort_repeated += repeated
     assert cohort > 20 and reached > cohort_repeated > 0
     assert got == [(reached, cohort, cohort_repeated)]
+
+
+def test_kaplan_meier_conversion_from_entry_recovers_the_planted_rates(sample_company, funnel):
+    # The curve's end estimates the share of entrants who reach each milestone in its window,
+    # counting the customers still in progress for as long as they were watched. Truth: the
+    # planted times, windowed the same way.
+    window_days, _, _, _ = funnel
+    truth = windowed_truth(sample_company.exports, window_days)["All"]
+    with connect(sample_company.database, read_only=True) as conn:
+        got = dict(conn.execute("""
+            select step_index, km_conversion from fct_time_to_milestone_summary
+            where map_id = ? and dimension = 'all'""", [MAP]).fetchall())
+    for k in (1, 2, 3):
+        expected = truth[k] / truth[0]
+        assert within(got[k], expected, truth[0]), (STEPS[k], got[k], expected)

@@ -7,7 +7,7 @@ import pytest
 from browser import launch_or_skip, open_report
 from dashboards import dropoff
 from dashboards.context import ReportContext
-from dashboards.page import Chart
+from dashboards.page import Chart, fmt_duration
 from dashboards.site import ReportSite
 from pipeline.resources import connect
 from report_tables import MAP_ID, create_funnel_tables
@@ -69,11 +69,20 @@ def test_page_sections_carry_the_funnel_numbers(funnel_db, tmp_path):
         html = page.render()
     titles = [c.title for c in page.charts]
     assert titles == [
-        "Customers reaching each milestone", "Drop-off rate per step over the entry weeks",
+        "Customers reaching each milestone",
+        "Share of customers who reached each milestone, by days since the first",
+        "Drop-off rate per step over the entry weeks",
         "Customers at each step: went on, still in progress, dropped",
         "Last touchpoint before dropping (top 5 per step)", "What they did next (top 5 per step)",
         "Funnel by persona", "Funnel by first-touch channel"]
-    funnel, weekly, status = page.charts[:3]
+    funnel, time_to, weekly, status = page.charts[:4]
+    # Each curve starts at 0 on day 0 and steps up at each conversion time: signed up 30 %,
+    # 53.3 %, 66.7 % on days 1, 3, 7; first order 10 %, 32 % on days 2, 5.
+    assert [list(t.x) for t in time_to.figure.data] == [[0, 1, 3, 7], [0, 2, 5]]
+    assert list(time_to.figure.data[0].y) == pytest.approx([0, 0.3, 1 - 0.7 * 40 / 60, 2 / 3])
+    assert list(time_to.figure.data[1].y) == pytest.approx([0, 0.1, 0.32])
+    # Half of the entrants had signed up by day 3; orders never reach half: no median.
+    assert [fmt_duration(r[5]) for r in time_to.table.rows] == ["3.0 d", "–"]
     assert list(funnel.figure.data[0].y) == [100, 60, 21]
     assert list(funnel.figure.data[1].y) == [0, 5, 4]       # still in their window
     # 100 at the first step = 60 went on + 5 in progress + 35 dropped.
@@ -81,7 +90,7 @@ def test_page_sections_carry_the_funnel_numbers(funnel_db, tmp_path):
     # Week of 2026-10-12, step 2: 17 dropped of 6 + 17 resolved.
     rate = {(r[0], r[1]): r[6] for r in weekly.table.rows}
     assert rate[("2026-10-12", "Signed up → first order")] == pytest.approx(17 / 23)
-    last = page.charts[3].table.rows
+    last = page.charts[4].table.rows
     assert last[0][:2] == ("First visit → signed up", "Visits the shop site")
     assert "In plain words" in html and "Rider" in html
 
@@ -97,5 +106,5 @@ def test_weekly_dropoff_draws_in_chromium(funnel_db, tmp_path):
         browser.close()
         manager.stop()
     assert rendered.errors == []
-    assert len(rendered.figures) == 7
+    assert len(rendered.figures) == 8
     assert all(f["points"] > 0 and f["marks"] > 0 for f in rendered.figures)

@@ -10,9 +10,10 @@ from pipeline.funnels.engine import evaluate
 from pipeline.funnels.spec import FunnelSpec, Step
 from pipeline.funnels.week_over_week import score
 
-PERSON_TABLES = ("fct_funnel_persons", "fct_funnel_person_steps")
+PERSON_TABLES = ("fct_funnel_persons", "fct_funnel_person_steps", "int_funnel_segments")
 DROPOFF_TABLES = ("fct_dropoff_weekly", "int_dropoff_persons", "fct_dropoff_last_touchpoints",
                   "fct_dropoff_next_steps", "fct_dropoff_drivers")
+TIME_TO_MILESTONE_TABLES = ("fct_time_to_milestone", "fct_time_to_milestone_summary")
 # The high-water mark only counts weeks where this many persons reached the step before.
 MIN_HIGH_WATER_PERSONS = 20
 
@@ -48,6 +49,7 @@ def build_funnel_persons(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
         sql.run(conn, "funnels/insert_funnel_persons",
                 {"map_id": map_id, "window_seconds": spec.window_seconds,
                  "last_step": len(milestones) - 1})
+    sql.run(conn, "funnels/int_funnel_segments")
     return _counts(conn, PERSON_TABLES)
 
 
@@ -62,6 +64,12 @@ def build_dropoff(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for table in DROPOFF_TABLES:
         sql.run(conn, f"funnels/{table}")
     return _counts(conn, DROPOFF_TABLES)
+
+
+def build_time_to_milestone(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    for table in TIME_TO_MILESTONE_TABLES:
+        sql.run(conn, f"funnels/{table}")
+    return _counts(conn, TIME_TO_MILESTONE_TABLES)
 
 
 def build_week_over_week(conn: duckdb.DuckDBPyConnection) -> int:

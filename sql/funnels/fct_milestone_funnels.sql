@@ -1,6 +1,5 @@
--- fct_milestone_funnels: each map's milestone funnel, overall (dimension 'all') and per segment:
--- entry_week (Monday of the entry, YYYY-MM-DD), persona, and the first touch's channel, source
--- and department ('' when empty). Counts are persons whose furthest step >= step_index;
+-- fct_milestone_funnels: each map's milestone funnel, overall (dimension 'all') and per segment
+-- of int_funnel_segments (entry week, persona, first-touch channel, source, department). Counts are persons whose furthest step >= step_index;
 -- rates are null when their denominator is 0; times are from the previous milestone (mean and
 -- interpolated median). mature_*: step k's closed cohort (right-censoring, docs/metrics.md
 -- #drop-off): the customers who reached step k-1 and whose deadline for step k (next_deadline_at
@@ -19,20 +18,8 @@ with entrants as (
 ),
 
 segments as (
-    select map_id, customer_id, 'all' as dimension, '' as segment from entrants
-    union all
-    select map_id, customer_id, 'entry_week', strftime(entry_week, '%Y-%m-%d') from entrants
-    union all
-    select map_id, customer_id, 'persona', coalesce(persona, '') from entrants
-    union all
-    select map_id, customer_id, 'first_touch_channel', coalesce(first_touch_channel, '')
-    from entrants
-    union all
-    select map_id, customer_id, 'first_touch_source', coalesce(first_touch_source, '')
-    from entrants
-    union all
-    select map_id, customer_id, 'first_touch_department', coalesce(first_touch_department, '')
-    from entrants
+    select *
+    from int_funnel_segments
 ),
 
 steps as (

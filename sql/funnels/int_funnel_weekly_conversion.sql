@@ -12,20 +12,15 @@ with entrants as (
 ),
 
 segments as (
-    select map_id, customer_id, entry_week, 'all' as dimension, '' as segment from entrants
-    union all
-    select map_id, customer_id, entry_week, 'persona', coalesce(persona, '') from entrants
-    union all
-    select map_id, customer_id, entry_week, 'first_touch_channel',
-        coalesce(first_touch_channel, '')
-    from entrants
-    union all
-    select map_id, customer_id, entry_week, 'first_touch_source', coalesce(first_touch_source, '')
-    from entrants
-    union all
-    select map_id, customer_id, entry_week, 'first_touch_department',
-        coalesce(first_touch_department, '')
-    from entrants
+    -- every breakdown but the entry week itself, which is the cohort here
+    select
+        segments.*,
+        entrants.entry_week
+    from int_funnel_segments as segments
+    inner join entrants
+        on entrants.map_id = segments.map_id
+        and entrants.customer_id = segments.customer_id
+    where segments.dimension <> 'entry_week'
 ),
 
 weekly as (

@@ -73,8 +73,7 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         # Only events named by a step or an exclusion can matter: drop the rest while reading.
         params["fn_event_names"] = sorted(set(names))
         prefilter = "list_contains($fn_event_names::varchar[], event)"
-    conn.execute(f"""
-        create or replace temp table fn_events as
+    encoded = f"""
         with source as (
             select *, {tiebreak or 'row_number() over ()'} as fn_tiebreak from {relation}
             where {prefilter}
@@ -92,10 +91,11 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
             where {compiled.filters}
         )
         select * from encoded where {keep}
-    """, params)
+    """
     if bd is None:
-        arrays, starts = _sorted_by_person(conn)
+        arrays, starts, unit_keys = _sorted_by_person(conn, encoded, params)
     else:
+        conn.execute(f"create or replace temp table fn_events as {encoded}", params)
         conn.execute(_units_sql(spec))
         arrays = conn.execute("""
             select u.unit, e.ts, e.step_mask, e.excl_mask,
@@ -108,6 +108,7 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         n_units = conn.execute("select count(*) from fn_units_keys").fetchall()[0][0]
         unit = np.asarray(arrays["unit"], dtype=np.int64)
         starts = np.searchsorted(unit, np.arange(n_units + 1)).astype(np.int64)
+        unit_keys = None
     n_units = len(starts) - 1
     ts = np.asarray(arrays["ts"], dtype=np.int64)
     step_mask = np.asarray(arrays["step_mask"], dtype=np.int64)
@@ -128,36 +129,35 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         furthest, excluded, times, path = kernel.ordered_funnel(
             starts, ts, step_mask, excl_mask, attr_ok, n, np.int64(optional), window_us,
             step_window_us, bounded, spec.order == "strict", bstep)
-    _register_results(conn, spec, furthest, excluded, times, path)
+    _register_results(conn, spec, furthest, excluded, times, path, unit_keys)
     return Evaluation(spec=spec, units=n_units)
 
 
-def _sorted_by_person(conn) -> tuple[dict, np.ndarray]:
-    """Without a breakdown a unit is a person: sort once by person and find where each person's
-    events start by comparing neighbouring ids (vectorised in Arrow, any id type)."""
-    table = conn.sql("""
-        select person_id, ts, step_mask, excl_mask from fn_events
+def _sorted_by_person(conn, encoded: str, params: dict) -> tuple[dict, np.ndarray, pa.Array]:
+    """Without a breakdown a unit is a person. The events are read, encoded and sorted by person
+    in one statement (nothing is materialised), and each person's first event is found by
+    comparing neighbouring ids. Returns the arrays, the offsets and each unit's person id."""
+    # Masks fit in 32 bits (at most 30 steps): a narrower row makes DuckDB's sort cheaper.
+    table = conn.sql(f"""
+        select person_id, ts, step_mask::integer as step_mask, excl_mask::integer as excl_mask
+        from ({encoded})
         order by person_id, ts, tiebreak
-    """).to_arrow_table()
+    """, params=params).to_arrow_table()
     ids = table.column("person_id").combine_chunks()
     rows = len(ids)
-    if rows:
-        change = pc.not_equal(ids.slice(1), ids.slice(0, rows - 1))
-        starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1, rows]
+    if pa.types.is_integer(ids.type) and ids.null_count == 0:
+        # Integer ids compare in NumPy (no Arrow compute kernels to load on a cold start).
+        values = ids.to_numpy()
+        change = values[1:] != values[:-1]
     else:
-        starts = np.zeros(1, dtype=np.int64)
-    conn.register("fn_units_keys_arrow", pa.table({
-        "unit": np.arange(len(starts) - 1, dtype=np.int64),
-        "person_id": ids.take(pa.array(starts[:-1])),
-    }))
-    conn.execute("""
-        create or replace temp table fn_units_keys as
-        select unit, person_id, null::varchar[] as bucket, false as event_bucket_only
-        from fn_units_keys_arrow
-    """)
-    conn.unregister("fn_units_keys_arrow")
-    arrays = {name: table.column(name).to_numpy() for name in ("ts", "step_mask", "excl_mask")}
-    return arrays, starts.astype(np.int64)
+        change = pc.not_equal(ids.slice(1), ids.slice(0, max(rows - 1, 0)))
+        change = change.to_numpy(zero_copy_only=False)
+    starts = np.r_[0, np.flatnonzero(change) + 1, rows] if rows else np.zeros(1, np.int64)
+    unit_keys = ids.take(pa.array(starts[:-1], type=pa.int64()))
+    arrays = {"ts": table.column("ts").to_numpy(),
+              "step_mask": table.column("step_mask").to_numpy().astype(np.int64),
+              "excl_mask": table.column("excl_mask").to_numpy().astype(np.int64)}
+    return arrays, starts.astype(np.int64), unit_keys
 
 
 def _units_sql(spec: FunnelSpec) -> str:
@@ -192,7 +192,13 @@ def _units_sql(spec: FunnelSpec) -> str:
     """
 
 
-def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path) -> None:
+def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path,
+                      unit_keys: pa.Array | None) -> None:
+    """Register `fn_units` and `fn_unit_steps` as views over the kernel's arrays (no copies).
+
+    `unit_keys`: each unit's person id (no breakdown); with a breakdown the units' persons and
+    buckets are in the `fn_units_keys` table.
+    """
     n = len(spec.steps)
     units = furthest.shape[0]
     optional = np.array([s.optional for s in spec.steps])
@@ -202,36 +208,44 @@ def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path) -
     reached = np.where(optional[None, :], on_path, furthest[:, None] >= np.arange(n)[None, :])
     # Time into a step is measured from the nearest earlier mandatory step on the path.
     prev = np.array([max([-1] + [k for k in range(s) if not optional[k]]) for s in range(n)])
+    has_time = times != kernel.NONE
     seconds = np.full((units, n), np.nan)
     for s in range(1, n):
-        ok = reached[:, s] & (times[:, s] != kernel.NONE) & (times[:, prev[s]] != kernel.NONE)
-        seconds[ok, s] = (times[ok, s] - times[ok, prev[s]]) / 1e6
+        ok = reached[:, s] & has_time[:, s] & has_time[:, prev[s]]
+        np.divide(times[:, s] - times[:, prev[s]], 1e6, out=seconds[:, s], where=ok)
     entered = furthest >= 0
     reached &= entered[:, None]
     reached_prev = np.zeros_like(reached)
     reached_prev[:, 1:] = reached[:, :-1]
-    missing = (times == kernel.NONE).ravel()
-    conn.register("fn_units_raw", pa.table({
-        "unit": np.arange(units, dtype=np.int64),
-        "furthest": furthest.astype(np.int16),
-        "excluded": excluded,
-    }))
-    conn.execute("""
-        create or replace temp table fn_units as
-        select k.unit, k.person_id::varchar as person_id, k.bucket, r.furthest, r.excluded
-        from fn_units_keys k join fn_units_raw r using (unit)
+    results = {"unit": np.arange(units, dtype=np.int64),
+               "furthest": furthest.astype(np.int16), "excluded": excluded}
+    if unit_keys is not None:
+        results["person_id"] = unit_keys
+    conn.register("fn_unit_results", pa.table(results))
+    keys = ("fn_unit_results k" if unit_keys is not None
+            else "fn_units_keys k join fn_unit_results r using (unit)")
+    conn.execute(f"""
+        create or replace temp view fn_units as
+        select unit, k.person_id::varchar as person_id,
+               {"null::varchar[]" if unit_keys is not None else "k.bucket"} as bucket,
+               furthest, excluded
+        from {keys}
     """)
-    conn.unregister("fn_units_raw")
     # Registered, not copied: the long per-step table is read straight from these arrays.
     conn.register("fn_unit_steps", pa.table({
         "unit": np.repeat(np.arange(units, dtype=np.int64), n),
         "step": np.tile(np.arange(n, dtype=np.int16), units),
         "reached": reached.ravel(),
         "reached_previous": reached_prev.ravel(),
-        "reached_at": pa.array(np.where(missing, 0, times.ravel()), type=pa.timestamp("us"),
-                               mask=missing),
-        "seconds": pa.array(seconds.ravel(), mask=np.isnan(seconds.ravel())),
+        "reached_at": _with_validity(pa.timestamp("us"), times.ravel(), has_time.ravel()),
+        "seconds": _with_validity(pa.float64(), seconds.ravel(), ~np.isnan(seconds.ravel())),
     }))
+
+
+def _with_validity(arrow_type: pa.DataType, values: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """An Arrow array over `values` (no copy) that is null where `valid` is False."""
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(arrow_type, len(values), [bitmap, pa.py_buffer(values)])
 
 
 def summarize(conn: duckdb.DuckDBPyConnection, spec: FunnelSpec, people: bool = False,

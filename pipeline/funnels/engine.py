@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pipeline.funnels import kernel
 from pipeline.funnels.matching import SpecFieldError, compile_spec, quote
 from pipeline.funnels.spec import FunnelSpec
+from pipeline.funnels.unit_steps import unit_steps
 
 REQUIRED_COLUMNS = ("person_id", "event", "timestamp")
 
@@ -202,21 +203,10 @@ def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path,
     n = len(spec.steps)
     units = furthest.shape[0]
     optional = np.array([s.optional for s in spec.steps])
-    # A mandatory step counts persons whose furthest step is at or past it; an optional step,
-    # persons whose credited path includes it.
-    on_path = ((path[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
-    reached = np.where(optional[None, :], on_path, furthest[:, None] >= np.arange(n)[None, :])
     # Time into a step is measured from the nearest earlier mandatory step on the path.
     prev = np.array([max([-1] + [k for k in range(s) if not optional[k]]) for s in range(n)])
-    has_time = times != kernel.NONE
-    seconds = np.full((units, n), np.nan)
-    for s in range(1, n):
-        ok = reached[:, s] & has_time[:, s] & has_time[:, prev[s]]
-        np.divide(times[:, s] - times[:, prev[s]], 1e6, out=seconds[:, s], where=ok)
-    entered = furthest >= 0
-    reached &= entered[:, None]
-    reached_prev = np.zeros_like(reached)
-    reached_prev[:, 1:] = reached[:, :-1]
+    unit, step, reached, reached_previous, has_time, seconds, has_seconds = unit_steps(
+        furthest, times, path, optional, prev)
     results = {"unit": np.arange(units, dtype=np.int64),
                "furthest": furthest.astype(np.int16), "excluded": excluded}
     if unit_keys is not None:
@@ -233,12 +223,12 @@ def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path,
     """)
     # Registered, not copied: the long per-step table is read straight from these arrays.
     conn.register("fn_unit_steps", pa.table({
-        "unit": np.repeat(np.arange(units, dtype=np.int64), n),
-        "step": np.tile(np.arange(n, dtype=np.int16), units),
-        "reached": reached.ravel(),
-        "reached_previous": reached_prev.ravel(),
-        "reached_at": _with_validity(pa.timestamp("us"), times.ravel(), has_time.ravel()),
-        "seconds": _with_validity(pa.float64(), seconds.ravel(), ~np.isnan(seconds.ravel())),
+        "unit": unit,
+        "step": step,
+        "reached": reached,
+        "reached_previous": reached_previous,
+        "reached_at": _with_validity(pa.timestamp("us"), times.ravel(), has_time),
+        "seconds": _with_validity(pa.float64(), seconds, has_seconds),
     }))
 
 

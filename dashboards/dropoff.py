@@ -152,7 +152,7 @@ def _funnel(ctx, page, map_id, title):
     names = [milestone_name(m) for m in funnel["milestone_id"]]
     fig = go.Figure([
         go.Bar(x=names, y=list(funnel["persons"]), name="Reached", marker={"color": NEUTRAL},
-               text=[f"{p:,}" for p in funnel["persons"]], textposition="inside"),
+               text=[f"{int(p):,}" for p in funnel["persons"]], textposition="inside"),
         go.Bar(x=names, y=list(funnel["in_progress"]), name="Not yet, still in their window",
                marker={"color": IN_PROGRESS, "pattern": {"shape": "/"}}),
     ])

@@ -279,6 +279,15 @@ def test_a_milestone_after_the_endpoint_keeps_its_own_window(tmp_path):
     # Week 01-05: d1 d2 d4 for step 1 (2 ordered), d1 d2 for step 2 (1 repeated).
     # Week 02-09: d3 for step 1 (ordered); its step 2 is still open, so no row.
     assert weekly == [("2026-01-05", 1, 3, 2), ("2026-01-05", 2, 2, 1), ("2026-02-09", 1, 1, 1)]
+    milestones.build_time_to_milestone(c)
+    repeat = c.execute("select seconds / 86400, at_risk, conversions, cumulative_conversion "
+                       "from fct_time_to_milestone where dimension = 'all' and step_index = 2"
+                       ).fetchall()
+    # Time from the visit to the repeat: d1 at 27 days. d3 is in progress, watched for 19 days
+    # (02-10 to as-of). d2 and d4 dropped: they can never repeat, so they stay at risk. At 27
+    # days d1, d2, d4 are at risk: 1 - S = 1/3. (Censoring the drop-outs at their deadlines
+    # would leave d4 out and give 1/2, as if it might still have repeated.)
+    assert repeat == [(27.0, 3, 1, pytest.approx(1 / 3))]
     c.execute("checkpoint")
     c.close()
     from assets import funnels as checks
@@ -308,11 +317,11 @@ def test_time_to_milestone_is_kaplan_meier_with_in_progress_customers_censored(t
                cumulative_conversion, cumulative_conversion_low, cumulative_conversion_high
         from fct_time_to_milestone where dimension = 'all' order by step_index, seconds
     """).fetchall()
-    # Signup: conversions at 1d (k1, k5) and 3d (k2); censored at 4d (k4), 9d (k6), 10d (k3,
-    # its deadline). At 1d all 6 are at risk: S = 1 - 2/6 = 2/3. At 3d, 4 remain (k2 k4 k6 k3):
-    # S = 2/3 * (1 - 1/4) = 1/2.
-    # Order: k1 at 2d; censored k5 at 2d (at risk at 2d: censoring after events), k4 4d, k6 9d,
-    # k2 and k3 at 10d. At 2d, 6 at risk: S = 5/6.
+    # Signup: conversions at 1d (k1, k5) and 3d (k2); censored at 4d (k4), 9d (k6) while in
+    # progress; k3 dropped, so it stays at risk. At 1d all 6 are at risk: S = 1 - 2/6 = 2/3.
+    # At 3d, 4 remain (k2 k4 k6 k3): S = 2/3 * (1 - 1/4) = 1/2.
+    # Order: k1 at 2d; censored k5 at 2d (at risk at 2d: censoring after events), k4 4d, k6 9d;
+    # k2 and k3 dropped. At 2d, 6 at risk: S = 5/6.
     assert [row[:7] for row in curve] == [
         (1, 1.0, 6, 2, 0, pytest.approx(2 / 3), pytest.approx(1 / 3)),
         (1, 3.0, 4, 1, 0, pytest.approx(1 / 2), pytest.approx(1 / 2)),

@@ -2,9 +2,14 @@
 -- later milestone k, per map and segment (int_funnel_segments), so that
 -- customers still in progress count for as long as they have been watched (metric-semantics
 -- §4, docs/metrics.md#time-to-milestone).
---   observation  every entrant: reached k -> a conversion at reached_at - entered_at; not
---                reached -> censored at min(as_of, deadline_at) - entered_at, the last moment
---                they were watched and could still reach k
+--   observation  every entrant: reached k -> a conversion at reached_at - entered_at; still
+--                in progress (deadline_at after as-of) -> censored at as_of - entered_at;
+--                dropped (deadline passed: they can never reach k) -> at risk at every time
+--                (censored at +infinity). With one journey window this is the reference's
+--                censoring at min(as_of, t0 + W): nobody converts after t0 + W. With a
+--                milestone's own window (a repeat order within 180 days of the first) it keeps
+--                the early drop-outs in the risk set instead of treating them as customers
+--                who might still convert later.
 --   one row per distinct conversion time t_i (seconds since entry):
 --     at_risk (n_i)      observations with time >= t_i (censored at t_i count as at risk)
 --     conversions (d_i)  conversions at t_i; censored: censored at t_i
@@ -43,8 +48,13 @@ observations as (
         steps.step_index,
         steps.milestone_id,
         reached.reached_at is not null as converted,
-        epoch(coalesce(reached.reached_at, least(entrants.as_of, entrants.deadline_at))
-              - entrants.entered_at) as seconds
+        case
+            when reached.reached_at is not null
+                then epoch(reached.reached_at - entrants.entered_at)
+            when entrants.deadline_at > entrants.as_of
+                then epoch(entrants.as_of - entrants.entered_at)
+            else 'infinity'::double
+        end as seconds
     from segments
     inner join entrants
         on entrants.map_id = segments.map_id

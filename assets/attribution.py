@@ -97,8 +97,9 @@ def branches(context: dg.AssetExecutionContext, duckdb: JourneysDuckDB,
 
 
 @dg.multi_asset(
-    specs=_specs(OPPORTUNITY_TABLES, ["customer_journeys", "map_milestones", "map_targets",
-                                      "journey_maps", "fct_attribution_removal_effects"]),
+    specs=_specs(OPPORTUNITY_TABLES, ["int_milestone_step_conversion", "map_milestones",
+                                      "map_targets", "journey_maps",
+                                      "fct_attribution_removal_effects"]),
     pool="duckdb",
     description="More endpoint conversions if a milestone step converted at its target or the "
                 "best persona's / week's rate, or a touchpoint moved customers on like the best "

@@ -11,7 +11,7 @@ from pipeline.resources import JourneysDuckDB
     specs=[dg.AssetSpec(name, group_name="metrics", kinds={"duckdb", "sql"},
                         deps=["journey_events", "customer_journeys", "journey_maps",
                               "map_stages", "map_touchpoints", "map_follow_ups", "map_targets",
-                              "map_milestones"])
+                              "map_milestones", "int_milestone_step_conversion"])
            for name in TABLES],
     pool="duckdb",
     description="Alignment fitness of every journey against its ideal map's stage order (per "

@@ -40,6 +40,19 @@ def fct_milestone_funnels(duckdb: JourneysDuckDB) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
 
+@dg.asset(
+    group_name=GROUP, kinds=KINDS, pool="duckdb",
+    deps=["fct_milestone_funnels", "map_milestones"],
+    description="Each milestone step's closed-cohort conversion per segment, with its interval, "
+                "median time and the later steps' rate to the endpoint: the one definition "
+                "step_targets and fct_opportunity_steps read.",
+)
+def int_milestone_step_conversion(duckdb: JourneysDuckDB) -> dg.MaterializeResult:
+    with duckdb.get_connection() as conn:
+        rows = milestones.build_step_conversion(conn)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
 @dg.multi_asset(
     specs=[dg.AssetSpec(name, group_name=GROUP, kinds=KINDS,
                         deps=[*milestones.PERSON_TABLES, "journey_events", "customer_milestones",

@@ -17,7 +17,9 @@ TITLE = "Attribution and opportunities"
 SUMMARY = "What each touchpoint contributes to the endpoint, and where to act first."
 TABLES = ["journey_maps", "map_touchpoints", "fct_attribution_credits",
           "fct_attribution_removal_effects"]
-DEPS = ["customers"]  # plus whichever of TABLES are assets (assets/reports.py)
+# The branch and opportunity sections are optional (shown once their tables exist), but the
+# report must still run after them: plus whichever of TABLES are assets (assets/reports.py)
+DEPS = ["customers", "fct_branches", "fct_opportunity_steps"]
 MODEL_ORDER = ["markov", "first_touch", "last_touch", "linear", "position_based", "time_decay"]
 TOP = 12
 
@@ -176,7 +178,9 @@ def _branches(ctx, page, map_id):
 def _opportunities(ctx, page, map_id):
     sec = page.section("Opportunity sizing",
                        "Extra endpoint conversions if a step converted at its benchmark: the "
-                       "map's target, the best persona's rate or the best week's.")
+                       "map's target, the best persona's rate or the best week's. Rates count "
+                       "the customers whose deadline for the step has passed, as in the weekly "
+                       "drop-off and as-is vs ideal reports.")
     opp = ctx.frame("opportunity_steps", map_id=map_id)
     opp = opp[opp["extra_conversions"].notna()]
     if not len(opp):
@@ -199,7 +203,7 @@ def _opportunities(ctx, page, map_id):
              y_title="Step into milestone vs benchmark", colours=OKABE_ITO[2]),
         Table.from_frame(opp, {
             "what": ("Step vs benchmark", "text"), "benchmark_group": ("Benchmark group", "text"),
-            "n_entered": ("Entered", "int"), "rate": ("Rate", "pct"),
+            "n_entered": ("Entered, deadline passed", "int"), "rate": ("Rate", "pct"),
             "benchmark_rate": ("Benchmark", "pct"), "downstream_rate": ("Then to endpoint", "pct"),
             "extra_conversions": ("Extra conversions", "float")}),
         height=max(320, 26 * len(top) + 140)))

@@ -186,7 +186,11 @@ def _trend(ctx, page, map_id):
 
 
 def _targets(page, targets):
-    sec = page.section("Targets vs actuals", "Each step into a milestone, from the one before.")
+    sec = page.section("Targets vs actuals",
+                       "Each step into a milestone, from the one before. Rates count the "
+                       "customers whose deadline for the step has passed, whether or not they "
+                       "made it (the same closed cohorts as the weekly drop-off report); those "
+                       "still within it are left out, even if they already made it.")
     rows = targets[targets["target_rate"].notna()]
     if not len(rows):
         sec.blocks.append(Notice("The ideal map sets no targets."))
@@ -209,10 +213,12 @@ def _targets(page, targets):
         "Conversion into each milestone against its target",
         "Bars are the actual rate with its 95 % interval; the black line is the target: a bar "
         "below its line misses the target.",
-        labelled(fig, "Step into milestone", "Converted (% of mature journeys)", y_percent=True),
+        labelled(fig, "Step into milestone", "Converted (% of customers past the deadline)",
+                 y_percent=True),
         Table.from_frame(rows.assign(name=names), {
             "name": ("Step into", "text"), "entered": ("Entered", "int"),
-            "open": ("Still open", "int"), "converted": ("Converted", "int"),
+            "open": ("Deadline not passed", "int"),
+            "converted": ("Converted (deadline passed)", "int"),
             "conversion_rate": ("Actual", "pct"), "target_rate": ("Target", "pct"),
             "conversion_gap": ("Gap", "points"), "median_seconds": ("Median time", "duration"),
             "target_median_seconds": ("Target time", "duration")})))

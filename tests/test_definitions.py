@@ -29,6 +29,7 @@ FUNNEL_ASSETS = [
     "fct_dropoff_weekly", "fct_funnel_person_steps", "fct_funnel_persons",
     "fct_funnel_week_over_week", "fct_milestone_funnels", "fct_time_to_milestone",
     "fct_time_to_milestone_summary", "int_dropoff_persons", "int_funnel_segments",
+    "int_milestone_step_conversion",
 ]
 
 ATTRIBUTION_ASSETS = [

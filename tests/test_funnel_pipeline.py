@@ -66,7 +66,7 @@ def build_layer(path, milestones_, reached, other_events, persona, window_second
     for i, (mid, tp, _) in enumerate(milestones_):
         window, within = (step_windows or {}).get(i + 1, (None, True))
         c.execute("insert into map_milestones values ('m', ?, ?, ?, ?, ?, ?)",
-                  [i + 1, mid, tp, ["Awareness", "Consideration", "Purchase"][i], window,
+                  [i + 1, mid, tp, ["Awareness", "Consideration", "Purchase", "Loyalty"][i], window,
                    within])
     for cust, times in reached.items():
         for i, t in enumerate(times):

@@ -4,8 +4,8 @@ persona / week, and touchpoints against the best persona's / week's transition r
 from datetime import datetime, timedelta
 
 import pytest
+from step_conversion_case import build_case, build_opportunity_steps
 
-from pipeline import sql
 from pipeline.attribution import AttributionSettings, build_attribution
 from pipeline.markov import touchpoint_opportunities
 from pipeline.resources import connect
@@ -13,62 +13,44 @@ from pipeline.resources import connect
 
 @pytest.fixture
 def steps_conn(tmp_path):
-    conn = connect(tmp_path / "steps.duckdb")
-    conn.execute("create table journey_maps (map_id varchar, kind varchar, ideal_of varchar)")
-    conn.execute("insert into journey_maps values ('m', 'as_is', null), ('mi', 'ideal', 'm')")
-    conn.execute("""create table map_milestones (map_id varchar, milestone_index integer,
-        milestone_id varchar, is_endpoint boolean)""")
-    conn.execute("insert into map_milestones values ('m', 1, 'visit', false), "
-                 "('m', 2, 'signup', false), ('m', 3, 'order', true), ('m', 4, 'repeat', false)")
-    conn.execute("""create table map_targets (map_id varchar, milestone_id varchar,
-        milestone_index integer, conversion_rate double, median_time_seconds bigint)""")
-    # The ideal map's targets, and the as-is map's own target for the order (which wins).
-    conn.execute("insert into map_targets values ('mi', 'signup', 2, 0.6, null), "
-                 "('mi', 'order', 3, 0.5, null), ('m', 'order', 3, 0.9, null)")
-    conn.execute("""create table customer_journeys (map_id varchar, customer_id varchar,
-        persona varchar, journey_start_at timestamp, entry_week date, furthest_milestone int,
-        endpoint_reached boolean, in_progress boolean)""")
-    start = datetime(2026, 5, 4)
-    rows = [("P", "2026-05-04", f) for f in (3, 3, 2, 1)] + \
-           [("Q", "2026-05-11", f) for f in (2, 1, 1, 1)]
-    for i, (persona, week, furthest) in enumerate(rows):
-        conn.execute("insert into customer_journeys values ('m', ?, ?, ?, ?, ?, ?, false)",
-                     [f"c{i}", persona, start, week, furthest, furthest >= 3])
-    # No persona known (e.g. never signed up): counts for targets and weeks, not for personas.
-    conn.execute("insert into customer_journeys values ('m', 'anon', null, ?, '2026-05-11', 1, "
-                 "false, false)", [start])
-    # Still in progress: not counted anywhere.
-    conn.execute("insert into customer_journeys values ('m', 'open', 'Q', ?, '2026-05-11', 1, "
-                 "false, true)", [start])
-    sql.run(conn, "attribution/fct_opportunity_steps", params={"min_journeys": 2})
+    conn = build_case(tmp_path / "steps.duckdb")
+    build_opportunity_steps(conn, min_journeys=2)
     yield conn
     conn.close()
 
 
 def test_step_opportunities_against_target_persona_and_week(steps_conn):
-    rows = steps_conn.execute("""select rank, milestone_id, benchmark, benchmark_group,
-        n_entered, rate, benchmark_rate, downstream_rate, extra_conversions
-        from fct_opportunity_steps order by rank""").fetchall()
-    # Step into signup, all 9 journeys: 4 signed up (4/9); 2 of the 4 ordered (downstream .5).
-    #   target .6 (from the ideal map) -> (.6 - 4/9) * 9 * .5 = 0.7
-    #   best week 2026-05-04 (P's four, 3/4; the other week 1/5) -> (.75 - 4/9) * 9 * .5 = 1.375
-    #   best persona P 3/4, against the 8 journeys with a persona (4/8) -> (.75 - .5) * 8 * .5 = 1
-    # Step into order: 4 entered, 2 ordered (.5), downstream 1.
-    #   own target .9 beats the ideal's .5 -> (.9 - .5) * 4 = 1.6
-    #   best persona / week: P's 2/3 (Q has 1 journey < 2, no benchmark) -> (2/3 - .5) * 4
-    # The repeat order comes after the endpoint: no step.
+    rows = steps_conn.execute("""select rank, milestone_id, population, benchmark,
+        benchmark_group, n_entered, rate, benchmark_rate, downstream_rate, extra_conversions
+        from fct_opportunity_steps where map_id = 'm' order by rank""").fetchall()
+    # The case and its closed cohorts are worked out in tests/step_conversion_case.py.
+    # Step into signup, all customers: 5 of the 7 closed (5/7); then 4 of 5 order
+    # (downstream .8).
+    #   target .9 (the ideal map's) -> (.9 - 5/7) * 7 * .8 = 1.3 * .8 = 1.04
+    #   best week 2026-01-05, 4 of 5 (.8; the other weeks have fewer than 2 closed)
+    #     -> (.8 - 5/7) * 7 * .8 = .6 * .8 = .48
+    #   best persona P, 3 of 3, against the 5 closed with a known persona (4/5, then 3/4 to
+    #     the endpoint) -> (1 - .8) * 5 * .75 = .75
+    # Step into order, all: 4 of 5 (.8), downstream 1 (it is the endpoint).
+    #   own target .98 beats the ideal's .9 -> (.98 - .8) * 5 = .9
+    #   best week 2026-01-05 3/4 = .75 < .8 -> 0; best persona P 2/3 (Q has 1 closed) against
+    #   known persona 3/4 -> 0. Ties at 0: benchmark name.
+    # The repeat order comes after the endpoint: no step. a6 (no persona, closed) counts for
+    # targets and weeks, b1 and b2 (deadlines after as-of) nowhere.
     expected = [
-        (1, "order", "target", None, 4, 0.5, 0.9, 1.0, 1.6),
-        (2, "signup", "best_week", "2026-05-04", 9, 4 / 9, 0.75, 0.5, 1.375),
-        (3, "signup", "best_persona", "P", 8, 0.5, 0.75, 0.5, 1.0),
-        (4, "signup", "target", None, 9, 4 / 9, 0.6, 0.5, 0.7),
-        (5, "order", "best_persona", "P", 4, 0.5, 2 / 3, 1.0, 2 / 3),
-        (6, "order", "best_week", "2026-05-04", 4, 0.5, 2 / 3, 1.0, 2 / 3),
+        (1, "signup", "all", "target", None, 5 / 7, 0.9, 0.8, 1.04),
+        (2, "order", "all", "target", None, 0.8, 0.98, 1.0, 0.9),
+        (3, "signup", "known_persona", "best_persona", "P", 0.8, 1.0, 0.75, 0.75),
+        (4, "signup", "all", "best_week", "2026-01-05", 5 / 7, 0.8, 0.8, 0.48),
+        (5, "order", "known_persona", "best_persona", "P", 0.75, 2 / 3, 1.0, 0.0),
+        (6, "order", "all", "best_week", "2026-01-05", 0.8, 0.75, 1.0, 0.0),
     ]
+    n_entered = [7, 5, 5, 7, 4, 5]
     assert len(rows) == len(expected)
-    for got, want in zip(rows, expected):
+    for got, want, n in zip(rows, expected, n_entered):
         assert got[:5] == want[:5]
-        assert got[5:] == pytest.approx(want[5:])
+        assert got[5] == n
+        assert got[6:] == pytest.approx(want[5:])
 
 
 def test_touchpoint_opportunity_from_the_best_personas_transitions(tmp_path):

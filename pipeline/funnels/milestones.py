@@ -59,6 +59,12 @@ def build_milestone_funnels(conn: duckdb.DuckDBPyConnection) -> int:
     return _counts(conn, ["fct_milestone_funnels"])["fct_milestone_funnels"]
 
 
+def build_step_conversion(conn: duckdb.DuckDBPyConnection) -> int:
+    sql.run(conn, "metrics/create_wilson_macros")
+    sql.run(conn, "funnels/int_milestone_step_conversion")
+    return _counts(conn, ["int_milestone_step_conversion"])["int_milestone_step_conversion"]
+
+
 def build_dropoff(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     sql.run(conn, "metrics/create_wilson_macros")
     for table in DROPOFF_TABLES:

@@ -1,14 +1,17 @@
 -- fct_opportunity_steps: how many more endpoint conversions each milestone step (k-1 -> k, up to
--- the endpoint) would bring if it converted at a benchmark rate, from observed rates over
--- decided journeys (not in progress):
---   rate             reached k / reached k-1
---   downstream_rate  reached the endpoint / reached k (the later steps' observed rates)
+-- the endpoint) would bring if it converted at a benchmark rate. Counts and rates are the
+-- milestone funnel's closed cohorts (int_milestone_step_conversion), the same figures as the
+-- drop-off and ideal-map reports:
+--   n_entered        step k's closed cohort: reached k-1 and the deadline for k has passed
+--   rate             of them, reached k
+--   downstream_rate  the later steps' rates up to the endpoint, multiplied (1 at the endpoint)
 --   benchmark        target: the step's target on the map, or on the ideal map drawn for it;
 --                    best_persona / best_week: the highest rate of a persona / entry week with
---                    at least $min_journeys journeys at k-1
---   population       all journeys; for best_persona, the journeys with a known persona (so
+--                    at least $min_journeys customers in the closed cohort
+--   population       all customers; for best_persona, those with a known persona (so
 --                    rate, n_entered and downstream_rate are theirs)
---   extra_conversions = max(0, benchmark_rate - rate) * reached k-1 * downstream_rate
+--   extra_conversions = max(0, benchmark_rate - rate) * n_entered * downstream_rate; null while
+--                    the step or a later one has no closed cohort
 -- Ranked per map by extra_conversions (ties: step order, benchmark name).
 create or replace table fct_opportunity_steps as
 with maps as (
@@ -18,82 +21,28 @@ with maps as (
     from journey_maps
 ),
 
-milestones as (
-    select
-        map_id,
-        milestone_index,
-        milestone_id,
-        max(milestone_index) filter (where is_endpoint) over (
-            partition by map_id
-        ) as endpoint_index
-    from map_milestones
-),
-
-journeys as (
-    select
-        map_id,
-        customer_id,
-        coalesce(persona, '(no persona)') as persona,
-        entry_week,
-        furthest_milestone,
-        endpoint_reached
-    from customer_journeys
-    where journey_start_at is not null
-        and not in_progress
-),
-
-step_cells as (
-    -- one row per step, persona and week, so every benchmark reads the same counts
-    select
-        milestones.map_id,
-        milestones.milestone_index,
-        milestones.milestone_id,
-        journeys.persona,
-        journeys.entry_week,
-        count(*) filter (
-            where journeys.furthest_milestone >= milestones.milestone_index - 1
-        ) as n_entered,
-        count(*) filter (
-            where journeys.furthest_milestone >= milestones.milestone_index
-        ) as n_converted,
-        count(*) filter (
-            where journeys.furthest_milestone >= milestones.milestone_index
-            and journeys.endpoint_reached
-        ) as n_endpoint
-    from milestones
-    inner join journeys on journeys.map_id = milestones.map_id
-    where milestones.milestone_index between 2 and milestones.endpoint_index
-    group by all
-),
-
-populations as (
-    -- persona benchmarks are compared with the journeys whose persona is known: where the
-    -- persona only becomes known at a step (a sign-up form), everyone with a persona took it,
-    -- and comparing them with all journeys would promise conversions no persona can bring
-    select
-        *,
-        'all' as population
-    from step_cells
-    union all
-    select
-        *,
-        'known_persona' as population
-    from step_cells
-    where persona <> '(no persona)'
+step_rates as (
+    -- steps after the endpoint bring no endpoint conversions
+    select *
+    from int_milestone_step_conversion
+    where not after_endpoint
 ),
 
 steps as (
+    -- persona benchmarks are compared with the customers whose persona is known: where the
+    -- persona only becomes known at a step (a sign-up form), everyone with a persona took it,
+    -- and comparing them with all customers would promise conversions no persona can bring
     select
         map_id,
         milestone_index,
         milestone_id,
-        population,
-        sum(n_entered) as n_entered,
-        sum(n_converted) as n_converted,
-        sum(n_converted) / nullif(sum(n_entered), 0) as rate,
-        sum(n_endpoint) / nullif(sum(n_converted), 0) as downstream_rate
-    from populations
-    group by map_id, milestone_index, milestone_id, population
+        case dimension when 'all' then 'all' else 'known_persona' end as population,
+        mature_entered as n_entered,
+        converted as n_converted,
+        conversion_rate as rate,
+        rate_to_endpoint as downstream_rate
+    from step_rates
+    where dimension in ('all', 'persona_known')
 ),
 
 target_sources as (
@@ -130,23 +79,23 @@ persona_rates as (
     select
         map_id,
         milestone_index,
-        persona as benchmark_group,
-        sum(n_converted) / sum(n_entered) as rate
-    from step_cells
-    where persona <> '(no persona)'
-    group by map_id, milestone_index, persona
-    having sum(n_entered) >= $min_journeys
+        segment as benchmark_group,
+        conversion_rate as rate
+    from step_rates
+    where dimension = 'persona'
+        and segment <> ''
+        and mature_entered >= $min_journeys
 ),
 
 week_rates as (
     select
         map_id,
         milestone_index,
-        entry_week::varchar as benchmark_group,
-        sum(n_converted) / sum(n_entered) as rate
-    from step_cells
-    group by map_id, milestone_index, entry_week
-    having sum(n_entered) >= $min_journeys
+        segment as benchmark_group,
+        conversion_rate as rate
+    from step_rates
+    where dimension = 'entry_week'
+        and mature_entered >= $min_journeys
 ),
 
 benchmarks as (
@@ -190,9 +139,12 @@ sized as (
         benchmarks.benchmark,
         benchmarks.benchmark_group,
         benchmarks.benchmark_rate,
-        greatest(benchmarks.benchmark_rate - steps.rate, 0)
-        * steps.n_entered
-        * coalesce(steps.downstream_rate, 0) as extra_conversions
+        -- greatest() skips a null: without a closed cohort there is no rate to size
+        case when steps.rate is not null then
+            greatest(benchmarks.benchmark_rate - steps.rate, 0)
+            * steps.n_entered
+            * steps.downstream_rate
+        end as extra_conversions
     from steps
     inner join benchmarks
         on benchmarks.map_id = steps.map_id
@@ -204,6 +156,6 @@ select
     *,
     row_number() over (
         partition by map_id
-        order by extra_conversions desc, milestone_index, benchmark
+        order by extra_conversions desc nulls last, milestone_index, benchmark
     ) as rank
 from sized;

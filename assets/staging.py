@@ -1,7 +1,7 @@
 """Staged layer: canonical views over the raw tables, the identity inputs, and the weekly
 partitioned `events` table."""
 
-
+import warnings
 from datetime import date, timedelta
 
 import dagster as dg
@@ -10,6 +10,10 @@ from pipeline import settings, staging
 from pipeline.partitions import events_weekly_partition
 from pipeline.project import JourneysProject
 from pipeline.resources import JourneysDuckDB
+
+# One run per backfill is deliberate (DuckDB takes one writer); Dagster 1.13 still marks the
+# parameter beta and would print that on every `journeys run`.
+warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*backfill_policy.*")
 
 RAW_ASSETS = ["raw_hubspot", "raw_sendgrid", "raw_segment", "raw_zendesk", "raw_surveys",
               "raw_generic"]

@@ -218,7 +218,7 @@ def _weekly_dropoff(page, steps):
     sec = page.section("Drop-off by step, week by week",
                        "Per weekly entry cohort: of the customers at a milestone whose window "
                        "has closed, the share who never reached the next one.")
-    weekly = steps[steps["entry_week"].notna() & (steps["progressed"] + steps["dropped"] > 0)]
+    weekly = steps[steps["entry_week"].notna() & (steps["closed"] > 0)]
     if not len(weekly):
         sec.blocks.append(Notice("No entry cohort has a closed window yet."))
         return
@@ -228,7 +228,7 @@ def _weekly_dropoff(page, steps):
         "Each line is one step between milestones; higher means more customers stopped there. "
         "Small weeks swing a lot: the table gives each week's counts and interval.",
         lines_by(weekly, "week", "drop_off_rate", "step",
-                 x_title="Entry week (Monday, UTC)", y_title="Dropped (% of resolved)",
+                 x_title="Entry week (Monday, UTC)", y_title="Dropped (% of closed)",
                  y_percent=True),
         Table.from_frame(weekly.sort_values(["week", "step_index"], ascending=[False, True]), {
             "week": ("Entry week", "date"), "step": ("Step", "text"),

@@ -158,7 +158,7 @@ def create_funnel_tables(conn: duckdb.DuckDBPyConnection) -> None:
 
     -- Step 0: 100 entered = 60 went on + 5 in progress + 35 dropped; step 1: 60 = 21 + 4 + 35.
     create or replace table fct_dropoff_weekly as
-    select *, dropped / nullif(progressed + dropped, 0) as drop_off_rate,
+    select *, progressed + dropped as closed, dropped / nullif(progressed + dropped, 0) as drop_off_rate,
         0.0 as drop_off_rate_low, 1.0 as drop_off_rate_high
     from (values
         ('shop_as_is', null::date, 0, 'first_visit', 'signed_up', 'Awareness', 100, 60, 5, 35),

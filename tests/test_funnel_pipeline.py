@@ -247,32 +247,39 @@ def test_a_milestone_after_the_endpoint_keeps_its_own_window(tmp_path):
     #       (deadline 01-08 + 30 days = 02-07, before as-of 03-01)
     #   d3  visit 02-10, order 02-12 (repeat deadline 03-14, after as-of)     in progress at 1
     #   d4  visit 01-05, order 01-20 (past 01-15)                             dropped at 0
+    #   d5  visit 02-20, order 02-22, repeat 02-25 (its repeat deadline 03-24 is after as-of)
+    #                                                                          converted
     steps = [("visit", "web_visit", "web.page_viewed"),
              ("order", "order", "commerce.order_completed"),
              ("repeat", "order", "commerce.order_completed")]
     reached = {"d1": ["2026-01-05 00:00", "2026-01-08 00:00", "2026-02-01 00:00"],
                "d2": ["2026-01-05 00:00", "2026-01-08 00:00", "2026-02-10 00:00"],
                "d3": ["2026-02-10 00:00", "2026-02-12 00:00"],
-               "d4": ["2026-01-05 00:00", "2026-01-20 00:00"]}
+               "d4": ["2026-01-05 00:00", "2026-01-20 00:00"],
+               "d5": ["2026-02-20 00:00", "2026-02-22 00:00", "2026-02-25 00:00"]}
     c = build_layer(tmp_path / "w.duckdb", steps, reached, [], dict.fromkeys(reached, "A"),
                     step_windows={3: (30 * D, False)})
     got = dict(c.execute("select customer_id, status || ':' || furthest_step || ':' || "
                          "coalesce(deadline_at::varchar, '-') from fct_funnel_persons").fetchall())
     assert got == {"d1": "converted:2:-", "d2": "dropped:1:2026-02-07 00:00:00",
                    "d3": "in_progress:1:2026-03-14 00:00:00",
-                   "d4": "dropped:0:2026-01-15 00:00:00"}
+                   "d4": "dropped:0:2026-01-15 00:00:00", "d5": "converted:2:-"}
     rows = c.execute("""
         select step_index, persons, mature_previous_persons, mature_persons,
                mature_conversion_from_previous, in_progress
         from fct_milestone_funnels where dimension = 'all' order by step_index""").fetchall()
-    # Step 1: every entrant's order deadline (entry + 10 days) has passed: 3 of 4 ordered.
-    # Step 2: closed cohort = reached the order with the repeat deadline passed: d1, d2 (not
-    # d3, whose deadline is 03-14); of them d1 repeated: 1/2. d3 is in progress below step 2.
-    assert rows == [(0, 4, 4, 4, None, 0), (1, 3, 4, 3, 0.75, 0), (2, 1, 2, 1, 0.5, 1)]
-    drop = c.execute("select entered, progressed, in_progress, dropped, drop_off_rate "
+    # Step 1: the order deadline (entry + 10 days) has passed for d1-d4, not d5 (03-02):
+    # 3 of 4 ordered. Step 2: closed cohort = reached the order with the repeat deadline
+    # passed: d1, d2 (not d3: 03-14, nor d5: 03-24, although d5 already repeated); of them d1
+    # repeated: 1/2. d3 is in progress below step 2.
+    assert rows == [(0, 5, 4, 4, None, 0), (1, 4, 4, 3, 0.75, 0), (2, 2, 2, 1, 0.5, 1)]
+    drop = c.execute("select entered, progressed, in_progress, dropped, closed, drop_off_rate "
                      "from fct_dropoff_weekly where entry_week is null and step_index = 1"
                      ).fetchall()
-    assert drop == [(3, 1, 1, 1, 0.5)]
+    # Ordered: d1 d2 d3 d5; went on d1 d5, in progress d3, dropped d2. Closed d1 d2: 1/2
+    # dropped (dropped / (went on + dropped) would say 1/3, counting d5's quick repeat while
+    # d3's outcome is still open).
+    assert drop == [(4, 2, 1, 1, 2, 0.5)]
     weekly = c.execute("select entry_week::varchar, step_index, entered, converted "
                        "from int_funnel_weekly_conversion where dimension = 'all' "
                        "order by entry_week, step_index").fetchall()
@@ -283,11 +290,12 @@ def test_a_milestone_after_the_endpoint_keeps_its_own_window(tmp_path):
     repeat = c.execute("select seconds / 86400, at_risk, conversions, cumulative_conversion "
                        "from fct_time_to_milestone where dimension = 'all' and step_index = 2"
                        ).fetchall()
-    # Time from the visit to the repeat: d1 at 27 days. d3 is in progress, watched for 19 days
-    # (02-10 to as-of). d2 and d4 dropped: they can never repeat, so they stay at risk. At 27
-    # days d1, d2, d4 are at risk: 1 - S = 1/3. (Censoring the drop-outs at their deadlines
-    # would leave d4 out and give 1/2, as if it might still have repeated.)
-    assert repeat == [(27.0, 3, 1, pytest.approx(1 / 3))]
+    # Time from the visit to the repeat: d5 at 5 days, d1 at 27. d3 is in progress, watched for
+    # 19 days (02-10 to as-of). d2 and d4 dropped: they can never repeat, so they stay at risk.
+    # At 5 days all 5 are at risk: S = 4/5. At 27 days d1, d2, d4: S = 4/5 * 2/3 = 8/15.
+    # (Censoring the drop-outs at their deadlines would leave d4 out of the second risk set and
+    # give S = 4/5 * 1/2, as if d4 might still have repeated.)
+    assert repeat == [(5.0, 5, 1, pytest.approx(1 / 5)), (27.0, 3, 1, pytest.approx(7 / 15))]
     c.execute("checkpoint")
     c.close()
     from assets import funnels as checks

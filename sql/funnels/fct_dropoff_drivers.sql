@@ -1,7 +1,8 @@
 -- fct_dropoff_drivers: what separates customers who progressed from step k to k+1 from those who
 -- dropped at k, by PostHog's correlation rule (metric-semantics §3), per map, step and entry
 -- week (null = all weeks).
---   population  reached step k and resolved: progressed (success, S) or dropped (failure, F);
+--   population  step k's closed cohort (reached k, deadline for k+1 by as-of, as in
+--               fct_dropoff_weekly): progressed (success, S) or dropped (failure, F);
 --               in-progress customers are left out
 --   signals     event types, touchpoints, (event type, event name) pairs, and person
 --               properties (persona, first-touch channel); milestone event types and
@@ -27,6 +28,7 @@ with population as (
         at_step.reached_at as stage_entered_at,
         coalesce(next_step.reached_at, at_step.next_deadline_at) as counted_until
     from fct_funnel_persons as persons
+    inner join journey_maps as maps on maps.map_id = persons.map_id
     inner join fct_funnel_person_steps as at_step
         on at_step.map_id = persons.map_id
         and at_step.customer_id = persons.customer_id
@@ -37,7 +39,7 @@ with population as (
     where at_step.step_index < (
             select max(milestone_index) - 1 from map_milestones as m
             where m.map_id = persons.map_id)
-        and (persons.furthest_step > at_step.step_index or persons.status = 'dropped')
+        and at_step.next_deadline_at <= maps.as_of
 ),
 
 milestone_event_types as (

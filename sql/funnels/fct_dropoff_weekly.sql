@@ -1,8 +1,10 @@
 -- fct_dropoff_weekly: per map, milestone step k (the stage between milestone k and k+1) and
 -- weekly entry cohort (entry_week null = all weeks): who entered step k, progressed to k+1,
--- is still in progress (window open at as-of: right-censored, never a drop) or dropped.
--- entered = progressed + in_progress + dropped. drop_off_rate = dropped / (progressed +
--- dropped), over the resolved persons only, with its Wilson interval.
+-- is still in progress (deadline for k+1 after as-of: right-censored, never a drop) or dropped.
+-- entered = progressed + in_progress + dropped. closed = step k's closed cohort: reached k and
+-- the deadline for k+1 has passed, whether or not they went on (chosen by deadline, not by
+-- outcome, so a young cohort's fast converters do not pull its rate down).
+-- drop_off_rate = dropped / closed, with its Wilson interval; null when closed = 0.
 create or replace table fct_dropoff_weekly as
 with steps as (
     select
@@ -26,11 +28,17 @@ at_step as (
         persons.furthest_step > steps.step_index as progressed,
         persons.furthest_step = steps.step_index and persons.status = 'in_progress'
             as in_progress,
-        persons.furthest_step = steps.step_index and persons.status = 'dropped' as dropped
+        persons.furthest_step = steps.step_index and persons.status = 'dropped' as dropped,
+        at_step.next_deadline_at <= maps.as_of as closed
     from fct_funnel_persons as persons
+    inner join journey_maps as maps on maps.map_id = persons.map_id
     inner join steps
         on steps.map_id = persons.map_id
         and persons.furthest_step >= steps.step_index
+    inner join fct_funnel_person_steps as at_step
+        on at_step.map_id = persons.map_id
+        and at_step.customer_id = persons.customer_id
+        and at_step.step_index = steps.step_index
     where steps.next_milestone_id is not null
 ),
 
@@ -45,15 +53,16 @@ counted as (
         count(*) as entered,
         count_if(progressed) as progressed,
         count_if(in_progress) as in_progress,
-        count_if(dropped) as dropped
+        count_if(dropped) as dropped,
+        count_if(closed) as closed
     from at_step
     group by grouping sets ((map_id, entry_week, step_index), (map_id, step_index))
 )
 
 select
     *,
-    dropped / nullif(progressed + dropped, 0) as drop_off_rate,
-    wilson_low(dropped, progressed + dropped) as drop_off_rate_low,
-    wilson_high(dropped, progressed + dropped) as drop_off_rate_high
+    dropped / nullif(closed, 0) as drop_off_rate,
+    wilson_low(dropped, closed) as drop_off_rate_low,
+    wilson_high(dropped, closed) as drop_off_rate_high
 from counted
 order by map_id, step_index, entry_week nulls first;

@@ -10,6 +10,7 @@ select
     progressed,
     in_progress,
     dropped,
+    closed,
     drop_off_rate,
     drop_off_rate_low,
     drop_off_rate_high,

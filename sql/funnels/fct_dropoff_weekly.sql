@@ -51,10 +51,10 @@ counted as (
         any_value(next_milestone_id) as next_milestone_id,
         any_value(stage) as stage,
         count(*) as entered,
-        count_if(progressed) as progressed,
-        count_if(in_progress) as in_progress,
-        count_if(dropped) as dropped,
-        count_if(closed) as closed
+        count_if(progressed)::bigint as progressed,
+        count_if(in_progress)::bigint as in_progress,
+        count_if(dropped)::bigint as dropped,
+        count_if(closed)::bigint as closed
     from at_step
     group by grouping sets ((map_id, entry_week, step_index), (map_id, step_index))
 )

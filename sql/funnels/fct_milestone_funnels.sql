@@ -67,10 +67,10 @@ counted as (
         step_index,
         milestone_id,
         stage,
-        count_if(reached) as persons,
-        count_if(reached_previous and is_mature) as mature_previous_persons,
-        count_if(reached and is_mature) as mature_persons,
-        count_if(not reached and status = 'in_progress') as in_progress,
+        count_if(reached)::bigint as persons,
+        count_if(reached_previous and is_mature)::bigint as mature_previous_persons,
+        count_if(reached and is_mature)::bigint as mature_persons,
+        count_if(not reached and status = 'in_progress')::bigint as in_progress,
         avg(seconds_from_previous) filter (where reached) as average_seconds,
         median(seconds_from_previous) filter (where reached) as median_seconds
     from grid

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from dashboards.charts import hbar, labelled
 from dashboards.context import ReportContext
+from dashboards.dropoff import milestone_name
 from dashboards.page import Chart, Notice, Page, Table, fmt_float, plot_text
 from dashboards.palette import OKABE_ITO, series_colours
 
@@ -186,13 +187,14 @@ def _opportunities(ctx, page, map_id):
     if not len(opp):
         sec.blocks.append(Notice("No opportunity results."))
         return
-    opp["what"] = [f"{m} vs {b.replace('_', ' ')}" for m, b in zip(opp["milestone_id"],
-                                                                    opp["benchmark"])]
+    opp["what"] = [f"{milestone_name(m)} vs {b.replace('_', ' ')}"
+                   for m, b in zip(opp["milestone_id"], opp["benchmark"])]
     top = opp.head(TOP)
     best = top.iloc[0]
     if best["extra_conversions"] > 0:
         page.add_headline(
-            f"Biggest opportunity: the step into {best['milestone_id']} at the "
+            f"Biggest opportunity: the step into "
+            f"{milestone_name(best['milestone_id']).lower()} at the "
             f"{best['benchmark'].replace('_', ' ')} rate would add about "
             f"{fmt_float(best['extra_conversions'], 0)} endpoint conversions.")
     sec.blocks.append(Chart(

@@ -40,7 +40,7 @@ def test_credits_per_model_add_up_and_markov_leads(page_and_html):
                                               "Places an order"]
     assert [list(r) for r in persona.figure.data[0].z] == [[0, 1.0], [0.75, 0], [0.25, 0]]
     assert list(branches.figure.data[0].x) == [0.1, 0.4]  # nothing (80 anchors), clicked (20)
-    assert page.headline == ["Biggest opportunity: the step into first_order at the target "
+    assert page.headline == ["Biggest opportunity: the step into first order at the target "
                              "rate would add about 7 endpoint conversions."]
     assert list(opportunity.figure.data[0].x) == [7.2, 0.0]
 

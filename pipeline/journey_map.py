@@ -181,7 +181,8 @@ class Milestone(_Strict):
     #: 1 = the first matching event; n = the n-th (a "repeat order" is occurrence 2).
     occurrence: int = Field(1, ge=1)
     endpoint: bool = False
-    #: Per-step window: reach this milestone within this long of the previous one.
+    #: Per-step window: reach this milestone within this long of the previous one (and within
+    #: the map's window too, unless the milestone comes after the endpoint).
     window: Duration | None = None
     #: The stage of an event milestone (a touchpoint milestone takes its touchpoint's stage).
     stage: str | None = None

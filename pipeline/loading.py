@@ -2,8 +2,9 @@
 
 All new files of one source object load in one transaction, set-based: each file is read once
 and parsed once by the object's `sql/raw/parse_<kind>__<object>.sql` straight into
-`raw_<source>__<object>` (JSON lines stream from the file; CSV and Parquet go through a small
-temp table that gives each row its true row number). Then `sql/raw/finish_load.sql`, once for
+`raw_<source>__<object>` (the JSON-lines files of a load stream from their files in one
+statement; CSV and Parquet go one by one through a small temp table that gives each row its
+true row number). Then `sql/raw/finish_load.sql`, once for
 the whole batch,
 - moves rows that fail validation to `load_rejects` with file, row, field and reason;
 - deletes rows whose natural key is already loaded (by an earlier load, or earlier in this batch
@@ -162,13 +163,21 @@ def _load_new_files(conn, obj: ResolvedObject, new: list[_NewFile],
     loaded_at = (loaded_at or datetime.now(timezone.utc)).replace(tzinfo=None)
     parse_params = {"timezone": obj.timezone, "loaded_at": loaded_at,
                     **obj.spec.parse_params()}
-    structural = []
+    structural = {f.load_id: 0 for f in new}
+    jsonl = [f for f in new if f.fmt == "jsonl"]
     conn.execute("begin transaction")
     try:
+        # All JSON-lines files in one statement: each file's lines are numbered by one thread,
+        # and the files are read and parsed side by side.
+        if jsonl:
+            _jsonl_into_incoming(conn, [(f.load_id, f.path) for f in jsonl])
+            sql.run(conn, f"raw/{obj.spec.parse}", parse_params, raw_table=obj.raw_table)
+            _drop_incoming(conn)
         for f in new:
-            structural.append(_read_into_incoming(conn, obj, f.path, f.fmt))
-            params = {**parse_params, "load_id": f.load_id, "file": str(f.path)}
-            sql.run(conn, f"raw/{obj.spec.parse}", params, raw_table=obj.raw_table)
+            if f.fmt == "jsonl":
+                continue
+            structural[f.load_id] = _read_into_incoming(conn, obj, f.load_id, f.path, f.fmt)
+            sql.run(conn, f"raw/{obj.spec.parse}", parse_params, raw_table=obj.raw_table)
             conn.execute(
                 "insert into load_rejects select ?, ?, ?, ?, _row, _field, _reason, _line, ? "
                 "from _structural_rejects",
@@ -185,10 +194,11 @@ def _load_new_files(conn, obj: ResolvedObject, new: list[_NewFile],
             "create or replace temp table _load_files (load_id varchar, file varchar, "
             "file_order integer, file_sha256 varchar, file_size bigint, file_mtime double, "
             "structural_rejects bigint)")
-        for order, (f, n_structural) in enumerate(zip(new, structural)):
+        for order, f in enumerate(new):
             sha = f.sha256.result() if isinstance(f.sha256, Future) else f.sha256
             conn.execute("insert into _load_files values (?, ?, ?, ?, ?, ?, ?)",
-                         [f.load_id, str(f.path), order, sha, f.size, f.mtime, n_structural])
+                         [f.load_id, str(f.path), order, sha, f.size, f.mtime,
+                          structural[f.load_id]])
         rows = sql.run(conn, "raw/finish_load",
                        {"source": obj.source, "object": obj.spec.name, "loaded_at": loaded_at},
                        raw_table=obj.raw_table).fetchall()
@@ -223,17 +233,32 @@ def _no_structural_rejects(conn) -> None:
         "(_row bigint, _field varchar, _reason varchar, _line varchar)")
 
 
-def _read_into_incoming(conn, obj: ResolvedObject, path: Path, fmt: str) -> int:
-    """Make `_incoming(_row, _line)`: each row with its 1-based row number, as JSON text.
+def _jsonl_into_incoming(conn, files: list[tuple[str, Path]]) -> None:
+    """Make `_incoming(_load_id, _file, _row, _line)`: a view that streams the lines of the
+    JSON-lines files (the parse reads each file once).
 
-    JSON lines are a view that streams the file's lines (the parse reads the file once). CSV
-    and Parquet rows go through a temp table. Returns the number of rows DuckDB's CSV reader
-    could not split into the header's columns; those are in `_structural_rejects`.
+    Numbering lines (WITH ORDINALITY) keeps a file on one thread; as branches of one UNION ALL
+    the files are read on all threads at once. A view cannot take parameters, so the load id
+    and the path are quoted as literals.
+    """
+    branches = [
+        f"select {_sql_literal(load_id)} as _load_id, {_sql_literal(str(path))} as _file, "
+        f"_row, _line from jsonl_lines({_sql_literal(str(path))})"
+        for load_id, path in files
+    ]
+    conn.execute("create or replace temp view _incoming as " + " union all ".join(branches))
+
+
+def _read_into_incoming(conn, obj: ResolvedObject, load_id: str, path: Path, fmt: str) -> int:
+    """Make `_incoming(_load_id, _file, _row, _line)`: each row of one file with its 1-based
+    row number, as JSON text.
+
+    JSON lines are a view that streams the file's lines. CSV and Parquet rows go through a
+    temp table. Returns the number of rows DuckDB's CSV reader could not split into the
+    header's columns; those are in `_structural_rejects`.
     """
     if fmt == "jsonl":
-        # A view cannot take parameters; the path is quoted as a literal.
-        conn.execute(f"create or replace temp view _incoming as "
-                     f"select _row, _line from jsonl_lines({_sql_literal(str(path))})")
+        _jsonl_into_incoming(conn, [(load_id, path)])
         _no_structural_rejects(conn)
         return 0
     if fmt == "parquet":
@@ -243,14 +268,14 @@ def _read_into_incoming(conn, obj: ResolvedObject, path: Path, fmt: str) -> int:
         _reject_reserved(path, columns)
         conn.execute(
             "create temp table _incoming as "
-            "select ordinality::bigint as _row, "
+            "select ?::varchar as _load_id, ?::varchar as _file, ordinality::bigint as _row, "
             "json_remove(to_json(src), '$.ordinality')::varchar as _line "
             "from (select * from read_parquet(?) with ordinality) as src",
-            [str(path)],
+            [load_id, str(path), str(path)],
         )
         _no_structural_rejects(conn)
         return 0
-    return _read_csv(conn, obj, path)
+    return _read_csv(conn, obj, load_id, path)
 
 
 def _sql_literal(value: str) -> str:
@@ -279,7 +304,7 @@ def read_csv_header(obj: ResolvedObject, path: Path) -> tuple[list[str], str]:
     return [c.strip() for c in columns], delimiter
 
 
-def _read_csv(conn, obj: ResolvedObject, path: Path) -> int:
+def _read_csv(conn, obj: ResolvedObject, load_id: str, path: Path) -> int:
     columns, delimiter = read_csv_header(obj, path)
     _check_required(obj, path, columns)
     _reject_reserved(path, columns)
@@ -306,7 +331,7 @@ def _read_csv(conn, obj: ResolvedObject, path: Path) -> int:
         )
     except duckdb.Error as exc:
         raise ExportFileError(f"{path}: not a readable CSV file: {exc}") from None
-    sql.run(conn, "raw/number_csv_rows")
+    sql.run(conn, "raw/number_csv_rows", {"load_id": load_id, "file": str(path)})
     return conn.execute("select count(*) from _structural_rejects").fetchall()[0][0]
 
 
@@ -341,10 +366,10 @@ def event_weeks_in_file(obj: ResolvedObject, path: Path) -> list:
         conn.execute("set TimeZone = 'UTC'")
         ensure_load_tables(conn)
         ensure_raw_table(conn, obj)
-        _read_into_incoming(conn, obj, path, file_format(obj, path))
+        _read_into_incoming(conn, obj, "scan", path, file_format(obj, path))
         sql.run(conn, f"raw/{obj.spec.parse}",
-                {"timezone": obj.timezone, "loaded_at": datetime(2000, 1, 1), "load_id": "scan",
-                 "file": str(path), **obj.spec.parse_params()},
+                {"timezone": obj.timezone, "loaded_at": datetime(2000, 1, 1),
+                 **obj.spec.parse_params()},
                 raw_table=obj.raw_table)
         return [r[0] for r in conn.execute(
             f"select distinct week_of(_occurred_at) from {obj.raw_table} "

@@ -22,11 +22,13 @@ create or replace macro any_to_utc(v, zone) as
 -- lines, not as JSON, so a bad line keeps its text and its number, and blank lines still count
 -- toward the numbering. chr(1) cannot occur unescaped in valid JSON, so every line is one column.
 -- WITH ORDINALITY numbers lines in file order even when two threads read the file.
+-- A line that starts with '{' is not blank; only the others are trimmed (trimming every line
+-- copied it, which measured 2 µs a line, a fifth of a Segment load).
 create or replace macro jsonl_lines(path) as table
 select ordinality::bigint as _row, line as _line
 from read_csv(path, columns = {'line': 'VARCHAR'}, header = false, delim = chr(1), quote = '',
     escape = '', auto_detect = false, strict_mode = false) with ordinality
-where trim(line) <> '';
+where case when starts_with(line, '{') then true else trim(line) <> '' end;
 
 -- A JSON text whose top level is an object (validity is checked by the parse itself).
 create or replace macro is_json_object_text(v) as starts_with(ltrim(v), '{');

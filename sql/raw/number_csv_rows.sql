@@ -1,7 +1,8 @@
 -- Give every CSV record its true 1-based row number (after the header) and turn DuckDB's
 -- rejected records into structural rejects. DuckDB numbers good rows 1..n, skipping rejected
 -- ones, and reports a rejected record's line with the header as line 1.
--- DuckDB can report several errors for one record; a record is one reject.
+-- DuckDB can report several errors for one record; a record is one reject. Every row carries its
+-- load and file, as the parse files expect.
 create temp table _structural_rejects as
 select
     line - 1 as _row,
@@ -21,6 +22,8 @@ good_rows_before as (
 )
 
 select
+    $load_id as _load_id,
+    $file as _file,
     i._good_ordinal + (
         select count(*) from good_rows_before g where g.n_good_before < i._good_ordinal
     ) as _row,

@@ -1,8 +1,8 @@
 -- Parse rows of a record-shaped export (CRM, support, survey and generic files): the natural
 -- key, the event time and the required values are named by the object's spec in
 -- pipeline/sources.py and bound as parameters, so one file serves every such object.
--- Reads `_incoming(_row, _line)`; `_line` is the row as JSON text (a JSON-lines file's line as
--- read, which may not parse).
+-- Reads `_incoming(_load_id, _file, _row, _line)`, the rows of one or more files of a load;
+-- `_line` is the row as JSON text (a JSON-lines file's line as read, which may not parse).
 --   $key_paths       JSON pointers of the natural-key fields
 --   $key_names       their column names, for reject messages
 --   $row_hash_key    true: rows without key values are keyed by a hash of the whole row
@@ -15,6 +15,8 @@ with parsed as (
     -- One parse per row for the key, the required values and the time together; try() turns
     -- a line that does not parse into NULL.
     select
+        _load_id,
+        _file,
         _row,
         _line,
         is_json_object_text(_line) as looks_like_object,
@@ -26,6 +28,8 @@ with parsed as (
 
 extracted as (
     select
+        _load_id,
+        _file,
         _row,
         _line,
         case
@@ -40,6 +44,8 @@ extracted as (
 
 fields as (
     select
+        _load_id,
+        _file,
         _row,
         _line,
         line_problem,
@@ -59,8 +65,8 @@ fields as (
 )
 
 select
-    $load_id as _load_id,
-    $file as _file,
+    _load_id,
+    _file,
     _row,
     $loaded_at as _loaded_at,
     case

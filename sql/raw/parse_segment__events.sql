@@ -1,6 +1,7 @@
 -- Segment messages (track, page, identify, ...): ISO-8601 times with offsets, keyed by messageId.
 -- Each line is parsed once, into every field staging needs; a line that does not parse gets a
--- NULL struct and is rejected. Reads `_incoming(_row, _line)`.
+-- NULL struct and is rejected. Reads
+-- `_incoming(_load_id, _file, _row, _line)`: the lines of all the load's files.
 insert into raw_segment__events by name
 with parsed as (
     -- One parse per line: json_extract_string with a list of paths reads them all at once
@@ -8,6 +9,8 @@ with parsed as (
     -- afford for exact JSON types); try() turns a line that does not parse
     -- into NULL, which is rejected below.
     select
+        _load_id,
+        _file,
         _row,
         _line,
         is_json_object_text(_line) as looks_like_object,
@@ -23,6 +26,8 @@ with parsed as (
 
 fields as (
     select
+        _load_id,
+        _file,
         _row,
         _line,
         case
@@ -52,8 +57,8 @@ fields as (
 )
 
 select
-    $load_id as _load_id,
-    $file as _file,
+    _load_id,
+    _file,
     _row,
     $loaded_at as _loaded_at,
     message_id as _natural_key,

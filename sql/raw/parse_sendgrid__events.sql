@@ -1,12 +1,15 @@
 -- SendGrid Event Webhook events: epoch-second timestamps (sometimes numeric strings), keyed by
 -- sg_event_id, else by (email, event, timestamp, sg_message_id, url). Each line is parsed once,
--- into every field staging needs. Reads `_incoming(_row, _line)`.
+-- into every field staging needs. Reads
+-- `_incoming(_load_id, _file, _row, _line)`: the lines of all the load's files.
 insert into raw_sendgrid__events by name
 with parsed as (
     -- One parse per line for all fields. from_json keeps category (a string or a list) and
     -- sg_machine_open (a boolean) as JSON of their own type; try() turns a line that does not
     -- parse into NULL, which is rejected below.
     select
+        _load_id,
+        _file,
         _row,
         _line,
         is_json_object_text(_line) as looks_like_object,
@@ -22,6 +25,8 @@ with parsed as (
 
 fields as (
     select
+        _load_id,
+        _file,
         _row,
         _line,
         case
@@ -47,8 +52,8 @@ fields as (
 )
 
 select
-    $load_id as _load_id,
-    $file as _file,
+    _load_id,
+    _file,
     _row,
     $loaded_at as _loaded_at,
     coalesce(

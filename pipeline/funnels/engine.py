@@ -84,8 +84,9 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
                 e.person_id,
                 epoch_us(e.timestamp) as ts,
                 e.fn_tiebreak as tiebreak,
-                {compiled.step_mask} as step_mask,
-                {compiled.exclusion_mask} as excl_mask,
+                -- At most 30 steps: 32-bit masks keep the sorted rows and the arrays narrow.
+                ({compiled.step_mask})::integer as step_mask,
+                ({compiled.exclusion_mask})::integer as excl_mask,
                 {bvalue} as bvalue
             from source e
             {person_join}
@@ -112,8 +113,8 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         unit_keys = None
     n_units = len(starts) - 1
     ts = np.asarray(arrays["ts"], dtype=np.int64)
-    step_mask = np.asarray(arrays["step_mask"], dtype=np.int64)
-    excl_mask = np.asarray(arrays["excl_mask"], dtype=np.int64)
+    step_mask = np.asarray(arrays["step_mask"], dtype=np.int32)
+    excl_mask = np.asarray(arrays["excl_mask"], dtype=np.int32)
     attr_ok = (np.asarray(arrays["attr_ok"], dtype=np.bool_) if "attr_ok" in arrays
                else np.ones(len(ts), dtype=np.bool_))
     n = len(spec.steps)
@@ -138,9 +139,8 @@ def _sorted_by_person(conn, encoded: str, params: dict) -> tuple[dict, np.ndarra
     """Without a breakdown a unit is a person. The events are read, encoded and sorted by person
     in one statement (nothing is materialised), and each person's first event is found by
     comparing neighbouring ids. Returns the arrays, the offsets and each unit's person id."""
-    # Masks fit in 32 bits (at most 30 steps): a narrower row makes DuckDB's sort cheaper.
     table = conn.sql(f"""
-        select person_id, ts, step_mask::integer as step_mask, excl_mask::integer as excl_mask
+        select person_id, ts, step_mask, excl_mask
         from ({encoded})
         order by person_id, ts, tiebreak
     """, params=params).to_arrow_table()
@@ -156,8 +156,8 @@ def _sorted_by_person(conn, encoded: str, params: dict) -> tuple[dict, np.ndarra
     starts = np.r_[0, np.flatnonzero(change) + 1, rows] if rows else np.zeros(1, np.int64)
     unit_keys = ids.take(pa.array(starts[:-1], type=pa.int64()))
     arrays = {"ts": table.column("ts").to_numpy(),
-              "step_mask": table.column("step_mask").to_numpy().astype(np.int64),
-              "excl_mask": table.column("excl_mask").to_numpy().astype(np.int64)}
+              "step_mask": table.column("step_mask").to_numpy(),
+              "excl_mask": table.column("excl_mask").to_numpy()}
     return arrays, starts.astype(np.int64), unit_keys
 
 

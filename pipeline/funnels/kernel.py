@@ -56,17 +56,22 @@ def _clear_row(r, is_set, t0, excl, path, times, ev, n):
 
 
 @njit(cache=True, inline="always")
-def _reachable(r, reached, s, t, window, step_window, bounded, is_set, t0, times):
-    """Can the attempt in row `r`, which has reached `reached` steps, take step s at time t?"""
-    if not is_set[r]:
+def _reachable(is_set_r, t0_r, previous_time, reached, bounded_s, step_window_s, t, window):
+    """Can an attempt (set, started at t0_r, which has reached `reached` steps, the last at
+    `previous_time`) take a step with these settings at time t?
+
+    Scalars only: arrays handed to a helper cost reference counting on every call (3x the
+    kernel's time). `previous_time` is ignored when `reached` is 0 (callers read column -1)."""
+    if not is_set_r:
         return False
-    if bounded[s] and t - t0[r] > window:
+    if bounded_s and t - t0_r > window:
         return False
     # The sentinel "entered now" has reached nothing: step 0 has no previous step.
-    return reached == 0 or step_window[s] < 0 or t - times[r, reached - 1] <= step_window[s]
+    return reached == 0 or step_window_s < 0 or t - previous_time <= step_window_s
 
 
-@njit(cache=True)
+# Inlined: it runs once per event, and a call that passes a dozen arrays cost 4x the work.
+@njit(cache=True, inline="always")
 def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window, step_window,
                    bounded, strict, bstep, is_set, t0, excl, path, times, ev, state):
     """One event against the stored attempts (PostHog steps.rs `process_event`).
@@ -89,14 +94,14 @@ def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window,
                 continue
             j = s + 1
             prev = j - 1
-            in_window = _reachable(prev, prev, s, t, window, step_window, bounded, is_set, t0,
-                                   times)
+            in_window = _reachable(is_set[prev], t0[prev], times[prev, prev - 1], prev,
+                                   bounded[s], step_window[s], t, window)
             # A step may extend the nearest earlier reached step, searching back through
             # optional steps only.
             while prev > 0 and not in_window and (optional >> (prev - 1)) & 1:
                 prev -= 1
-                in_window = _reachable(prev, prev, s, t, window, step_window, bounded, is_set,
-                                       t0, times)
+                in_window = _reachable(is_set[prev], t0[prev], times[prev, prev - 1], prev,
+                                       bounded[s], step_window[s], t, window)
             already = is_set[j] and is_set[prev] and t0[j] == t0[prev]
             if not in_window or already:
                 continue
@@ -104,8 +109,9 @@ def _process_event(e, t, smask, xmask, multiple, attr_ok_e, n, optional, window,
                 if not excl[prev]:
                     excl[prev] = True
                     # The furthest attempt is tainted only while it could still go on.
-                    if state[0] == prev and _reachable(M, prev, s, t, window, step_window,
-                                                       bounded, is_set, t0, times):
+                    if state[0] == prev and _reachable(is_set[M], t0[M], times[M, prev - 1],
+                                                       prev, bounded[s], step_window[s], t,
+                                                       window):
                         excl[M] = True
                 continue
             if bstep == s and not attr_ok_e:

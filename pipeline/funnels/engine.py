@@ -138,7 +138,9 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
 def _sorted_by_person(conn, encoded: str, params: dict) -> tuple[dict, np.ndarray, pa.Array]:
     """Without a breakdown a unit is a person. The events are read, encoded and sorted by person
     in one statement (nothing is materialised), and each person's first event is found by
-    comparing neighbouring ids. Returns the arrays, the offsets and each unit's person id."""
+    comparing neighbouring ids (vectorised in Arrow, any id type).
+
+    Returns the arrays, each unit's first row (plus the end) and each unit's person id."""
     table = conn.sql(f"""
         select person_id, ts, step_mask, excl_mask
         from ({encoded})
@@ -146,14 +148,11 @@ def _sorted_by_person(conn, encoded: str, params: dict) -> tuple[dict, np.ndarra
     """, params=params).to_arrow_table()
     ids = table.column("person_id").combine_chunks()
     rows = len(ids)
-    if pa.types.is_integer(ids.type) and ids.null_count == 0:
-        # Integer ids compare in NumPy (no Arrow compute kernels to load on a cold start).
-        values = ids.to_numpy()
-        change = values[1:] != values[:-1]
+    if rows:
+        change = pc.not_equal(ids.slice(1), ids.slice(0, rows - 1))
+        starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1, rows]
     else:
-        change = pc.not_equal(ids.slice(1), ids.slice(0, max(rows - 1, 0)))
-        change = change.to_numpy(zero_copy_only=False)
-    starts = np.r_[0, np.flatnonzero(change) + 1, rows] if rows else np.zeros(1, np.int64)
+        starts = np.zeros(1, dtype=np.int64)
     unit_keys = ids.take(pa.array(starts[:-1], type=pa.int64()))
     arrays = {"ts": table.column("ts").to_numpy(),
               "step_mask": table.column("step_mask").to_numpy(),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-from scipy import stats
 
 ALPHA = 0.05
 MIN_EXPECTED = 5  # below this expected cell count the normal approximation is off: use Fisher
@@ -15,6 +14,10 @@ MIN_EXPECTED = 5  # below this expected cell count the normal approximation is o
 def two_proportion_p(x1, n1, x2, n2) -> np.ndarray:
     """Two-sided p-values for x1/n1 vs x2/n2: the pooled two-proportion z test, or Fisher's exact
     test where an expected cell count is below MIN_EXPECTED. NaN where either n is 0 or missing."""
+    # Imported here: scipy.stats takes about a second to load, and every `journeys` command and
+    # Dagster process loads this module, most of them without running a test.
+    from scipy import stats
+
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     p = np.full(x1.shape, np.nan)
     ok = (n1 > 0) & (n2 > 0) & ~np.isnan(n1) & ~np.isnan(n2)

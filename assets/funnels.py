@@ -11,11 +11,19 @@ GROUP = "funnels"
 KINDS = {"duckdb", "sql"}
 
 
+def _table_specs(tables, deps: list[str], kinds=KINDS) -> list[dg.AssetSpec]:
+    return [dg.AssetSpec(name, group_name=GROUP, kinds=kinds, deps=deps) for name in tables]
+
+
+def _row_counts(counts: dict[str, int]):
+    for table, rows in counts.items():
+        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows})
+
+
 @dg.multi_asset(
-    specs=[dg.AssetSpec(name, group_name=GROUP, kinds=KINDS | {"python"},
-                        deps=["customer_milestones", "customer_journeys", "journey_maps",
-                              "map_milestones"])
-           for name in milestones.PERSON_TABLES],
+    specs=_table_specs(milestones.PERSON_TABLES,
+                       ["customer_milestones", "customer_journeys", "journey_maps",
+                        "map_milestones"], kinds=KINDS | {"python"}),
     pool="duckdb",
     description="Each map's milestone funnel per customer (furthest step, reach times, converted"
                 " / in progress / dropped), from the funnel engine (pipeline/funnels/).",
@@ -23,9 +31,7 @@ KINDS = {"duckdb", "sql"}
 def funnel_persons(duckdb: JourneysDuckDB):
     with duckdb.get_connection() as conn:
         counts = milestones.build_funnel_persons(conn)
-    for table in milestones.PERSON_TABLES:
-        yield dg.MaterializeResult(asset_key=table,
-                                   metadata={"dagster/row_count": counts[table]})
+    yield from _row_counts(counts)
 
 
 @dg.asset(
@@ -54,10 +60,9 @@ def int_milestone_step_conversion(duckdb: JourneysDuckDB) -> dg.MaterializeResul
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(name, group_name=GROUP, kinds=KINDS,
-                        deps=[*milestones.PERSON_TABLES, "journey_events", "customer_milestones",
-                              "map_milestones"])
-           for name in milestones.DROPOFF_TABLES],
+    specs=_table_specs(milestones.DROPOFF_TABLES,
+                       [*milestones.PERSON_TABLES, "journey_events", "customer_milestones",
+                        "map_milestones"]),
     pool="duckdb",
     description="Drop-off per milestone step and entry week: entered, progressed, in progress, "
                 "dropped; last touchpoint before dropping; what came next; drivers (PostHog's "
@@ -66,16 +71,13 @@ def int_milestone_step_conversion(duckdb: JourneysDuckDB) -> dg.MaterializeResul
 def funnel_dropoff(duckdb: JourneysDuckDB):
     with duckdb.get_connection() as conn:
         counts = milestones.build_dropoff(conn)
-    for table in milestones.DROPOFF_TABLES:
-        yield dg.MaterializeResult(asset_key=table,
-                                   metadata={"dagster/row_count": counts[table]})
+    yield from _row_counts(counts)
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(name, group_name=GROUP, kinds=KINDS,
-                        deps=[*milestones.PERSON_TABLES, "fct_milestone_funnels",
-                              "journey_maps", "map_milestones"])
-           for name in milestones.TIME_TO_MILESTONE_TABLES],
+    specs=_table_specs(milestones.TIME_TO_MILESTONE_TABLES,
+                       [*milestones.PERSON_TABLES, "fct_milestone_funnels", "journey_maps",
+                        "map_milestones"]),
     pool="duckdb",
     description="Time from entry to each milestone as Kaplan-Meier curves per map and segment "
                 "(in-progress customers censored), with the estimated conversion and median.",
@@ -83,9 +85,7 @@ def funnel_dropoff(duckdb: JourneysDuckDB):
 def time_to_milestone(duckdb: JourneysDuckDB):
     with duckdb.get_connection() as conn:
         counts = milestones.build_time_to_milestone(conn)
-    for table in milestones.TIME_TO_MILESTONE_TABLES:
-        yield dg.MaterializeResult(asset_key=table,
-                                   metadata={"dagster/row_count": counts[table]})
+    yield from _row_counts(counts)
 
 
 @dg.asset(

@@ -43,6 +43,12 @@ def step_name(from_milestone: str, to_milestone: str) -> str:
     return f"{milestone_name(from_milestone)} → {milestone_name(to_milestone).lower()}"
 
 
+def interval_text(lows, highs) -> list[str | None]:
+    """Interval bounds as "46 %–51 %" (None where there is none)."""
+    return [f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}" if pd.notna(lo) else None
+            for lo, hi in zip(lows, highs)]
+
+
 def _points(change: float) -> str:
     return f"{abs(100 * change):.0f} points"
 
@@ -157,10 +163,8 @@ def _funnel(ctx, page, map_id, title):
                marker={"color": IN_PROGRESS, "pattern": {"shape": "/"}}),
     ])
     fig.update_layout(barmode="stack")
-    funnel["interval"] = [
-        f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}" if pd.notna(lo) else None
-        for lo, hi in zip(funnel["conversion_from_previous_low"],
-                          funnel["conversion_from_previous_high"])]
+    funnel["interval"] = interval_text(funnel["conversion_from_previous_low"],
+                                       funnel["conversion_from_previous_high"])
     funnel["name"] = names
     sec.blocks.append(Chart(
         "Customers reaching each milestone",
@@ -195,9 +199,8 @@ def _time_to_milestone(ctx, page, map_id):
             mode="lines", line={"color": colour, "width": 2, "shape": "hv"},
             hovertemplate=f"{plot_text(name)}<br>day %{{x:.1f}}: %{{y:.1%}}<extra></extra>"))
     summary["name"] = [milestone_name(m) for m in summary["milestone_id"]]
-    summary["interval"] = [
-        f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}" if pd.notna(lo) else None
-        for lo, hi in zip(summary["km_conversion_low"], summary["km_conversion_high"])]
+    summary["interval"] = interval_text(summary["km_conversion_low"],
+                                        summary["km_conversion_high"])
     sec.blocks.append(Chart(
         "Share of customers who reached each milestone, by days since the first",
         "Each line climbs when customers reach that milestone. Customers still in their window "

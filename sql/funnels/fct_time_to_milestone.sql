@@ -51,7 +51,7 @@ observations as (
         case
             when reached.reached_at is not null
                 then epoch(reached.reached_at - entrants.entered_at)
-            when entrants.deadline_at > entrants.as_of
+            when entrants.status = 'in_progress'
                 then epoch(entrants.as_of - entrants.entered_at)
             else 'infinity'::double
         end as seconds

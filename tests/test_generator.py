@@ -235,6 +235,13 @@ def test_malformed_rows_are_rejectable_and_never_duplicates(out):
     assert len(bad_ts) >= 2 and len(no_id) >= 2
     ids = Counter(m.get("messageId") for _, m in lines if m)
     assert all(ids[m["messageId"]] == 1 for m in bad_ts)
+    # Each broken line copies a page view that is also there intact, so no event is lost.
+    def fingerprint(m):
+        return (m["type"], m.get("anonymousId"), m.get("userId"), m.get("name"), m["sentAt"],
+                m["receivedAt"])
+    intact = {fingerprint(m) for _, m in lines
+              if m and m.get("timestamp") != "not-a-date" and "messageId" in m}
+    assert all(m["type"] == "page" and fingerprint(m) in intact for m in bad_ts)
     for source, obj in (("sendgrid", "events"), ("zendesk", "tickets")):
         broken = [line for p in files(out, source, obj) for line, m in jsonl(p) if m is None]
         assert broken and all(line.startswith("{") for line in broken)

@@ -27,10 +27,12 @@ def iso_utc(ms: int) -> str:
 
 
 JOURNEY_START_MIN = epoch_ms("2026-01-05T00:00:00Z")
-JOURNEY_START_MAX = epoch_ms("2026-09-28T00:00:00Z")
 # Inclusive: nothing in the exports happens (or arrives) after this instant.
 LAST_EVENT = epoch_ms("2026-10-31T23:59:59Z")
 AS_OF = epoch_ms("2026-11-01T00:00:00Z")
+# Exclusive. Customers keep arriving until as-of, as at a real company, so the latest weeks
+# hold journeys still in progress: what they would do after LAST_EVENT is not in the exports.
+JOURNEY_START_MAX = AS_OF
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,9 @@ def simulate(chunk: Chunk, people: People, model: Model) -> Journey:
     persona = people.persona.astype(np.int64)
     style = np.where(people.web_leaning, 0, 1)  # index into (web-leaning, email-leaning) params
 
-    # Awareness: the first visit lands on a weekday-agnostic day at a waking local hour.
+    # Awareness: the first visit lands on a weekday-agnostic day at a waking local hour,
+    # uniformly over the local days up to the one before JOURNEY_START_MAX's (23:00 there in
+    # Los Angeles is still 06:00 UTC before it), so arrivals do not thin out near as-of.
     days = (JOURNEY_START_MAX - JOURNEY_START_MIN) // DAY - 1
     naive = (JOURNEY_START_MIN + rng.integers(0, days, n) * DAY
              + rng.integers(7 * 60, 23 * 60, n) * MINUTE + rng.integers(0, MINUTE, n))
@@ -179,8 +181,11 @@ def simulate(chunk: Chunk, people: People, model: Model) -> Journey:
     lo, hi = f.accessory_price_range
     repeat_revenue = np.round(rng.uniform(lo, hi, n)) - 0.01
 
+    # The answer reflects what the person will do, even when the order comes after as-of.
+    will_order = (books_anyway | by_click) & buys
     intent_at, intent, preferred, within = _intent_survey(rng, people, signed, signup_at,
-                                                          ordered, order_at, style, model)
+                                                          will_order, ordered, order_at, style,
+                                                          model)
 
     csat_at = order_at + int(s.csat_after_order_days * DAY) + s.response_delay.sample(rng, n)
     csat = ordered & (rng.random(n) < s.csat_response) & (csat_at <= LAST_EVENT)
@@ -219,17 +224,20 @@ def simulate(chunk: Chunk, people: People, model: Model) -> Journey:
     )
 
 
-def _intent_survey(rng, people, signed, signup_at, ordered, order_at, style, model):
-    """PLANTED SAY-VS-DO GAP. Stated intent is drawn given what the person then did, so that
+def _intent_survey(rng, people, signed, signup_at, will_order, ordered, order_at, style, model):
+    """PLANTED SAY-VS-DO GAP. Stated intent is drawn given what the person then does, so that
     the buy rate within the window is (about) fixed per intent group whatever the funnel gives:
-    P(group | bought) is proportional to share * rate, P(group | not) to share * (1 - rate)."""
+    P(group | bought) is proportional to share * rate, P(group | not) to share * (1 - rate).
+    "Bought" is the planted outcome (`will_order`), also when the window runs past as-of, so
+    the rates hold in every closed cohort; the returned flag is what the exports show."""
     s = model.surveys
     n = people.n
     sent_at = signup_at + _uniform_ms(rng, *s.intent_delay_hours, n)
     at = sent_at + s.response_delay.sample(rng, n)
     answered = signed & (rng.random(n) < s.intent_response) & (at <= LAST_EVENT)
     window = int(s.intent_window_days * DAY)
-    bought = ordered & (order_at >= at) & (order_at <= at + window)
+    in_window = (order_at >= at) & (order_at <= at + window)
+    bought = will_order & in_window
     q = bought[answered].mean() if answered.any() else 0.0
     r_low, r_mid, r_high = s.intent_buy_rate
     mid = s.intent_mid_share
@@ -249,4 +257,4 @@ def _intent_survey(rng, people, signed, signup_at, ordered, order_at, style, mod
     cum = np.cumsum(channel_p[style], axis=1)
     preferred = np.minimum((draw[:, None] > cum).sum(axis=1), len(s.preferred_channel_p[0]) - 1)
     return (np.where(answered, at, NEVER), np.where(answered, intent, -1),
-            np.where(answered, preferred, -1), answered & bought)
+            np.where(answered, preferred, -1), answered & ordered & in_window)

@@ -177,8 +177,12 @@ def _finish(rng, chunk, people, j, model, kiosk_id, msg) -> SegmentRows:
     dup = rng.random(m) < q.segment_duplicate_share
     copies = np.where(dup, 2, 1)
     # The broken lines are extra copies with a fresh messageId (or none), so they can never be
-    # mistaken for duplicates and no real message is lost to them.
-    bad_ts_rows = rng.choice(m, min(m, q.segment_bad_timestamp_per_file), replace=False)
+    # mistaken for duplicates and no real message is lost to them. A broken timestamp comes
+    # from a legacy page-view snippet, not the SDK's track calls, so a milestone's line
+    # (sign-up, booking, order) is never shadowed by an unparseable copy of itself.
+    pages = np.flatnonzero(msg["type"] == PAGE)
+    bad_ts_rows = rng.choice(pages, min(len(pages), q.segment_bad_timestamp_per_file),
+                             replace=False)
     no_id_rows = rng.choice(m, min(m, q.segment_missing_message_id_per_file), replace=False)
     extra = np.concatenate([bad_ts_rows, no_id_rows]).astype(np.int64)
     src = np.concatenate([np.repeat(np.arange(m), copies), extra])

@@ -220,6 +220,8 @@ def summary(writer: Writer, out_dir: Path, customers: int, seed: int, model: Mod
     con = writer.con
     path = str(out_dir / TRUTH / "customers.csv")
     con.read_csv(path, header=True, all_varchar=True).create_view("truth_customers")
+    # Closed cohorts are judged against as-of, as the pipeline does.
+    con.execute("set variable as_of = ?::timestamp", [iso_utc(AS_OF).rstrip("Z")])
     realised = {}
     for name in ("funnel", "say_vs_do", "stated_channel", "follow_up", "driver", "nps",
                  "within_14_days"):

@@ -3,6 +3,7 @@
 Times are hours after 2026-01-05 00:00 UTC unless said otherwise. H = 3600 s, D = 86 400 s.
 """
 
+import sys
 from datetime import datetime, timedelta
 
 import duckdb
@@ -15,27 +16,53 @@ H, D = 3_600, 86_400
 BASE = datetime(2026, 1, 5)
 
 
+@pytest.fixture(autouse=True, params=["text ids", "integer ids", "integer ids, rows shuffled"])
+def id_layout(request, monkeypatch):
+    """Every case runs three ways: text person ids (DuckDB sorts), integer ids (the counting sort
+    in dense_sort.py), and integer ids with the rows stored out of tie-break order (the counting
+    sort must then compare tie-breaks too). The expected values are the same."""
+    monkeypatch.setattr(sys.modules[__name__], "ID_LAYOUT", request.param)
+
+
+ID_LAYOUT = "text ids"
+
+
 def funnel(events, spec, persons=None, people=False):
-    """events: (person, event, hours, {props}); rows keep their order as the tie-break."""
+    """events: (person, event, hours, {props}); the list order is the tie-break."""
     props = sorted({k for e in events for k in (e[3] if len(e) > 3 else {})})
+    # Integer ids: p1 -> 1 and so on (any other name gets a number of its own).
+    names = sorted({e[0] for e in events} | set(persons or {}))
+    number = {name: i + 1 for i, name in enumerate(names)}
+    integer = ID_LAYOUT != "text ids"
+    pid = (lambda name: number[name]) if integer else (lambda name: name)
     conn = duckdb.connect()
     cols = ", ".join(f'"{p}" varchar' for p in props)
-    conn.execute(f"create table ev (fn_row bigint, person_id varchar, event varchar, "
-                 f"timestamp timestamp{', ' + cols if cols else ''})")
-    for i, e in enumerate(events):
+    conn.execute(f"create table ev (fn_row bigint, person_id {'bigint' if integer else 'varchar'}, "
+                 f"event varchar, timestamp timestamp{', ' + cols if cols else ''})")
+    rows = list(enumerate(events))
+    if ID_LAYOUT == "integer ids, rows shuffled":
+        rows.reverse()
+    for i, e in rows:
         extra = e[3] if len(e) > 3 else {}
         conn.execute(f"insert into ev values ({', '.join(['?'] * (4 + len(props)))})",
-                     [i, e[0], e[1], BASE + timedelta(hours=e[2])]
+                     [i, pid(e[0]), e[1], BASE + timedelta(hours=e[2])]
                      + [extra.get(p) for p in props])
     if persons:
         pcols = sorted({k for v in persons.values() for k in v})
-        conn.execute("create table persons (person_id varchar, "
+        conn.execute(f"create table persons (person_id {'bigint' if integer else 'varchar'}, "
                      + ", ".join(f'"{c}" varchar' for c in pcols) + ")")
-        for pid, v in persons.items():
+        for name, v in persons.items():
             conn.execute(f"insert into persons values (?{', ?' * len(pcols)})",
-                         [pid] + [v.get(c) for c in pcols])
-    return run_funnel(conn, "ev", FunnelSpec.model_validate(spec),
-                      persons="persons" if persons else None, people=people, tiebreak="fn_row")
+                         [pid(name)] + [v.get(c) for c in pcols])
+    result = run_funnel(conn, "ev", FunnelSpec.model_validate(spec),
+                        persons="persons" if persons else None, people=people, tiebreak="fn_row")
+    if integer and people:
+        name_of = {str(n): name for name, n in number.items()}
+        for steps in [result["steps"]] + [b["steps"] for b in result.get("breakdowns", [])]:
+            for step in steps:
+                for key in ("people", "dropped_people"):
+                    step[key] = sorted(name_of[x] for x in step[key])
+    return result
 
 
 def counts(result):

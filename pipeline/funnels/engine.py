@@ -16,11 +16,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.funnels import kernel
+from pipeline.funnels.dense_sort import dense_range, sort_by_person
 from pipeline.funnels.matching import SpecFieldError, compile_spec, quote
 from pipeline.funnels.spec import FunnelSpec
 from pipeline.funnels.unit_steps import unit_steps
 
 REQUIRED_COLUMNS = ("person_id", "event", "timestamp")
+# Types that fit int64 exactly, for the counting sort's person keys and tie-breaks.
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
 
 
 @dataclass
@@ -95,7 +98,8 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         select * from encoded where {keep}
     """
     if bd is None:
-        arrays, starts, unit_keys = _sorted_by_person(conn, encoded, params)
+        arrays, starts, unit_keys = _sorted_by_person(conn, encoded, params,
+                                                      bool(spec.exclusions))
     else:
         conn.execute(f"create or replace temp table fn_events as {encoded}", params)
         conn.execute(_units_sql(spec))
@@ -135,17 +139,32 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
     return Evaluation(spec=spec, units=n_units)
 
 
-def _sorted_by_person(conn, encoded: str, params: dict) -> tuple[dict, np.ndarray, pa.Array]:
-    """Without a breakdown a unit is a person. The events are read, encoded and sorted by person
-    in one statement (nothing is materialised), and each person's first event is found by
-    comparing neighbouring ids (vectorised in Arrow, any id type).
+def _sorted_by_person(conn, encoded: str, params: dict,
+                      exclusions: bool) -> tuple[dict, np.ndarray, pa.Array]:
+    """Without a breakdown a unit is a person. The events are read and encoded in one statement
+    (nothing is materialised) and put in (person, ts, tiebreak) order: by a counting sort when
+    person ids are integers in a dense range (`dense_sort.py`), else by DuckDB, where each
+    person's first event is found by comparing neighbouring ids (vectorised in Arrow, any type).
 
     Returns the arrays, each unit's first row (plus the end) and each unit's person id."""
-    table = conn.sql(f"""
-        select person_id, ts, step_mask, excl_mask
-        from ({encoded})
-        order by person_id, ts, tiebreak
-    """, params=params).to_arrow_table()
+    events = conn.sql(f"select person_id, ts, tiebreak, step_mask, excl_mask from ({encoded})",
+                      params=params)
+    if {str(events.types[0]), str(events.types[2])} <= _INTEGER_TYPES:
+        table = events.to_arrow_table()
+        ids = table.column("person_id").combine_chunks()
+        dense = dense_range(ids)
+        if dense is not None:
+            column = {c: table.column(c).combine_chunks().to_numpy()
+                      for c in ("ts", "tiebreak", "step_mask", "excl_mask")}
+            starts, persons, ts, step_mask, excl_mask = sort_by_person(
+                ids.to_numpy(), *dense, column["ts"], column["tiebreak"], column["step_mask"],
+                column["excl_mask"] if exclusions else None)
+            arrays = {"ts": ts, "step_mask": step_mask, "excl_mask": excl_mask}
+            return arrays, starts, pa.array(persons).cast(ids.type)
+        conn.register("fn_unsorted_events", table)
+        events = conn.sql("select * from fn_unsorted_events")
+    table = events.order("person_id, ts, tiebreak").select(
+        "person_id, ts, step_mask, excl_mask").to_arrow_table()
     ids = table.column("person_id").combine_chunks()
     rows = len(ids)
     if rows:

@@ -181,14 +181,26 @@ def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window
         i = g
 
 
-@njit(cache=True, parallel=True)
+def _outputs(units: int, n: int):
+    """The kernels' per-unit outputs, allocated by NumPy: it asks the kernel for huge pages on big
+    arrays, so the kernels' first writes cost far fewer page faults than numba's allocations."""
+    return (np.empty(units, np.int8), np.empty(units, np.bool_), np.empty((units, n), np.int64),
+            np.empty(units, np.int64))
+
+
 def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
                    bounded, strict, bstep):
+    """Returns (furthest, excluded, times, path) per unit."""
+    out = _outputs(starts.shape[0] - 1, n)
+    _ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
+                    bounded, strict, bstep, *out)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
+                    bounded, strict, bstep, furthest, excluded, out_times, out_path):
     units = starts.shape[0] - 1
-    furthest = np.full(units, -1, np.int8)
-    excluded = np.zeros(units, np.bool_)
-    out_times = np.full((units, n), NONE, np.int64)
-    out_path = np.zeros(units, np.int64)
     chunks = min(units, 64) if units > 0 else 0
     for c in prange(chunks):
         is_set = np.zeros(n + 3, np.bool_)
@@ -203,6 +215,11 @@ def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, windo
                           optional, window, step_window, bounded, strict, bstep, is_set, t0,
                           excl, path, times, ev, state)
             M = n + 1
+            furthest[u] = -1
+            excluded[u] = False
+            out_path[u] = 0
+            for q in range(n):
+                out_times[u, q] = NONE
             if state[0] == 0:
                 continue
             if excl[M]:
@@ -212,7 +229,6 @@ def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, windo
             out_path[u] = path[M]
             for q in range(n):
                 out_times[u, q] = times[M, q]
-    return furthest, excluded, out_times, out_path
 
 
 @njit(cache=True)
@@ -286,14 +302,18 @@ def _unordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, window, bstep,
             _unordered_update_max(n, ts, head, completed, best, best_times, tmp)
 
 
-@njit(cache=True, parallel=True)
 def unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep):
+    """Returns (furthest, excluded, times, path) per unit."""
+    out = _outputs(starts.shape[0] - 1, n)
+    _unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep,
+                      np.full(ts.shape[0], -1, np.int64), *out)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep, nxt,
+                      furthest, excluded, out_times, out_path):
     units = starts.shape[0] - 1
-    furthest = np.full(units, -1, np.int8)
-    excluded = np.zeros(units, np.bool_)
-    out_times = np.full((units, n), NONE, np.int64)
-    out_path = np.zeros(units, np.int64)
-    nxt = np.full(ts.shape[0], -1, np.int64)
     chunks = min(units, 64) if units > 0 else 0
     for c in prange(chunks):
         head = np.empty(n, np.int64)
@@ -304,10 +324,14 @@ def unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep
         for u in range(c * units // chunks, (c + 1) * units // chunks):
             _unordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
                             window, bstep, head, tail, nxt, best, best_times, tmp)
+            furthest[u] = -1
+            excluded[u] = False
+            out_path[u] = 0
+            for q in range(n):
+                out_times[u, q] = NONE
             if best[0] == 0:
                 continue
             furthest[u] = best[0] - 1
             out_path[u] = (np.int64(1) << best[0]) - 1
             for q in range(n):
                 out_times[u, q] = best_times[q]
-    return furthest, excluded, out_times, out_path

@@ -95,15 +95,18 @@ class CompiledSpec:
 
 def compile_spec(spec: FunnelSpec, columns: list[str]) -> CompiledSpec:
     c = Compiler(columns)
-    step_terms = [f"(case when {c.event_rule(s.event, s.where, f'steps.{i}')} "
-                  f"then {1 << i}::bigint else 0::bigint end)" for i, s in enumerate(spec.steps)]
-    exclusion_terms = []
-    for i, ex in enumerate(spec.exclusions):
-        rule = c.event_rule(ex.event, ex.where, f"exclusions.{i}")
-        # An exclusion from f to t guards every step f+1..t: it taints an attempt that reached
-        # one of f..t-1 and has not yet reached the next step (metric-semantics 1.6).
-        bits = sum(1 << k for k in range(ex.from_step + 1, ex.to_step + 1))
-        exclusion_terms.append(f"(case when {rule} then {bits}::bigint else 0::bigint end)")
+    rules = spec.steps + spec.exclusions
+    if all(r.event is not None and not r.where for r in rules):
+        step_mask, exclusion_mask = _by_event_name(c, spec)
+    else:
+        step_terms = [f"(case when {c.event_rule(s.event, s.where, f'steps.{i}')} "
+                      f"then {1 << i}::bigint else 0::bigint end)"
+                      for i, s in enumerate(spec.steps)]
+        exclusion_terms = [f"(case when {c.event_rule(ex.event, ex.where, f'exclusions.{i}')} "
+                           f"then {_guarded_steps(ex)}::bigint else 0::bigint end)"
+                           for i, ex in enumerate(spec.exclusions)]
+        step_mask = "(" + " | ".join(step_terms) + ")::bigint"
+        exclusion_mask = "(" + (" | ".join(exclusion_terms) or "0") + ")::bigint"
     filters = " and ".join(c.condition(f, f"filters.{i}") for i, f in enumerate(spec.filters))
     breakdown = None
     if spec.breakdown is not None and spec.breakdown.source == "event":
@@ -111,9 +114,31 @@ def compile_spec(spec: FunnelSpec, columns: list[str]) -> CompiledSpec:
                  for i, p in enumerate(spec.breakdown.properties)]
         breakdown = "[" + ", ".join(props) + "]"
     return CompiledSpec(
-        step_mask="(" + " | ".join(step_terms) + ")::bigint",
-        exclusion_mask="(" + (" | ".join(exclusion_terms) or "0") + ")::bigint",
+        step_mask=step_mask,
+        exclusion_mask=exclusion_mask,
         filters=filters or "true",
         breakdown=breakdown,
         params=c.params,
     )
+
+
+def _guarded_steps(exclusion) -> int:
+    # An exclusion from f to t guards every step f+1..t: it taints an attempt that reached
+    # one of f..t-1 and has not yet reached the next step (metric-semantics 1.6).
+    return sum(1 << k for k in range(exclusion.from_step + 1, exclusion.to_step + 1))
+
+
+def _by_event_name(c: Compiler, spec: FunnelSpec) -> tuple[str, str]:
+    """Masks for a spec whose steps and exclusions are plain event names: one lookup of the
+    event's position among the names, then its mask from a list, instead of one CASE per step
+    (on 20M events that is a third of the read's cost)."""
+    names = sorted({r.event for r in spec.steps + spec.exclusions})
+    step_masks = [sum(1 << i for i, s in enumerate(spec.steps) if s.event == name)
+                  for name in names]
+    exclusion_masks = [sum(_guarded_steps(ex) for ex in spec.exclusions if ex.event == name)
+                       for name in names]
+    position = f"list_position({c.param(names)}::varchar[], cast(event as varchar))"
+    step_mask = f"coalesce(({c.param(step_masks)}::bigint[])[{position}], 0)"
+    if not spec.exclusions:
+        return step_mask, "0::bigint"
+    return step_mask, f"coalesce(({c.param(exclusion_masks)}::bigint[])[{position}], 0)"

@@ -16,11 +16,13 @@ H, D = 3_600, 86_400
 BASE = datetime(2026, 1, 5)
 
 
-@pytest.fixture(autouse=True, params=["text ids", "integer ids", "integer ids, rows shuffled"])
+@pytest.fixture(autouse=True, params=["text ids", "integer ids", "integer ids, rows shuffled",
+                                      "integer ids, spread out"])
 def id_layout(request, monkeypatch):
-    """Every case runs three ways: text person ids (DuckDB sorts), integer ids (the counting sort
-    in dense_sort.py), and integer ids with the rows stored out of tie-break order (the counting
-    sort must then compare tie-breaks too). The expected values are the same."""
+    """Every case runs four ways: text person ids (DuckDB sorts), integer ids (the counting sort
+    in dense_sort.py), integer ids with the rows stored out of tie-break order (the counting
+    sort must then compare tie-breaks too), and integer ids too far apart for a counting sort
+    (DuckDB sorts again). The expected values are the same."""
     monkeypatch.setattr(sys.modules[__name__], "ID_LAYOUT", request.param)
 
 
@@ -32,7 +34,8 @@ def funnel(events, spec, persons=None, people=False):
     props = sorted({k for e in events for k in (e[3] if len(e) > 3 else {})})
     # Integer ids: p1 -> 1 and so on (any other name gets a number of its own).
     names = sorted({e[0] for e in events} | set(persons or {}))
-    number = {name: i + 1 for i, name in enumerate(names)}
+    spread = 10 ** 12 if ID_LAYOUT == "integer ids, spread out" else 1
+    number = {name: (i + 1) * spread for i, name in enumerate(names)}
     integer = ID_LAYOUT != "text ids"
     pid = (lambda name: number[name]) if integer else (lambda name: name)
     conn = duckdb.connect()

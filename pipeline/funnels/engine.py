@@ -147,7 +147,9 @@ def _sorted_by_person(conn, encoded: str, params: dict,
     person's first event is found by comparing neighbouring ids (vectorised in Arrow, any type).
 
     Returns the arrays, each unit's first row (plus the end) and each unit's person id."""
-    events = conn.sql(f"select person_id, ts, tiebreak, step_mask, excl_mask from ({encoded})",
+    # Without exclusions every mask is 0: not worth reading 4 bytes per event for.
+    masks = ["step_mask"] + (["excl_mask"] if exclusions else [])
+    events = conn.sql(f"select person_id, ts, tiebreak, {', '.join(masks)} from ({encoded})",
                       params=params)
     if {str(events.types[0]), str(events.types[2])} <= _INTEGER_TYPES:
         table = events.to_arrow_table()
@@ -155,16 +157,16 @@ def _sorted_by_person(conn, encoded: str, params: dict,
         dense = dense_range(ids)
         if dense is not None:
             column = {c: table.column(c).combine_chunks().to_numpy()
-                      for c in ("ts", "tiebreak", "step_mask", "excl_mask")}
+                      for c in ["ts", "tiebreak"] + masks}
             starts, persons, ts, step_mask, excl_mask = sort_by_person(
                 ids.to_numpy(), *dense, column["ts"], column["tiebreak"], column["step_mask"],
-                column["excl_mask"] if exclusions else None)
+                column.get("excl_mask"))
             arrays = {"ts": ts, "step_mask": step_mask, "excl_mask": excl_mask}
             return arrays, starts, pa.array(persons).cast(ids.type)
         conn.register("fn_unsorted_events", table)
         events = conn.sql("select * from fn_unsorted_events")
     table = events.order("person_id, ts, tiebreak").select(
-        "person_id, ts, step_mask, excl_mask").to_arrow_table()
+        f"person_id, ts, {', '.join(masks)}").to_arrow_table()
     ids = table.column("person_id").combine_chunks()
     rows = len(ids)
     if rows:
@@ -173,9 +175,10 @@ def _sorted_by_person(conn, encoded: str, params: dict,
     else:
         starts = np.zeros(1, dtype=np.int64)
     unit_keys = ids.take(pa.array(starts[:-1], type=pa.int64()))
-    arrays = {"ts": table.column("ts").to_numpy(),
-              "step_mask": table.column("step_mask").to_numpy(),
-              "excl_mask": table.column("excl_mask").to_numpy()}
+    step_mask = table.column("step_mask").to_numpy()
+    arrays = {"ts": table.column("ts").to_numpy(), "step_mask": step_mask,
+              "excl_mask": (table.column("excl_mask").to_numpy() if exclusions
+                            else np.zeros(rows, np.int32))}
     return arrays, starts.astype(np.int64), unit_keys
 
 

@@ -415,3 +415,29 @@ def test_breakdown_on_person_properties_missing_value_is_empty_string():
     r = funnel(BD_EVENTS, {**AB, "breakdown": {"properties": ["plan"], "source": "person"}},
                persons=persons)
     assert buckets(r) == {("pro",): [1, 1], ("",): [1, 1]}
+
+
+def test_event_name_masks_equal_the_general_rule_masks():
+    # Steps and exclusions that are plain event names get their masks from a lookup by name;
+    # they must equal the general per-rule CASE masks (here forced by an always-true condition).
+    # Overlapping exclusions on one event: X 0->1 guards step 1, X 0->2 steps 1 and 2: mask 6.
+    from pipeline.funnels.matching import compile_spec
+
+    plain = {"steps": [{"event": "A"}, {"event": "B"}, {"event": "A"}],
+             "exclusions": [{"event": "X", "from_step": 0, "to_step": 1},
+                            {"event": "X", "from_step": 0, "to_step": 2},
+                            {"event": "B", "from_step": 1, "to_step": 2}]}
+    always = [{"property": "event", "op": "is_set"}]
+    general = {"steps": [{**s, "where": always} for s in plain["steps"]],
+               "exclusions": [{**x, "where": always} for x in plain["exclusions"]]}
+    conn = duckdb.connect()
+    conn.execute("create table ev as select * from (values ('A'), ('B'), ('X'), ('Y')) t(event)")
+
+    def masks(spec):
+        c = compile_spec(FunnelSpec.model_validate(spec), ["event"])
+        return conn.execute(f"select event, {c.step_mask}, {c.exclusion_mask} from ev "
+                            f"order by event", c.params).fetchall()
+
+    assert "list_position" in compile_spec(FunnelSpec.model_validate(plain), ["event"]).step_mask
+    assert masks(plain) == masks(general) == [("A", 0b101, 0), ("B", 0b010, 0b100),
+                                              ("X", 0, 0b110), ("Y", 0, 0)]

@@ -8,7 +8,7 @@ import io
 import json
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -446,6 +446,35 @@ def test_customers_truth(out):
             signups[m["userId"]] = utc(m["timestamp"])
     by_user = {r["user_id"]: utc(r["signed_up_at"]) for r in rows if r["user_id"]}
     assert signups == by_user
+
+
+def test_customers_arrive_until_as_of_and_open_answers_are_kept_apart(out, truth):
+    rows = list(csv.DictReader(open(out / "truth" / "customers.csv", encoding="utf-8")))
+    visits = [utc(r["first_visit_at"]) for r in rows]
+    assert min(visits) >= FIRST and max(visits) >= LAST - timedelta(days=3)
+    # Evenly over the window: the last four weeks hold their share of the arrivals.
+    share = sum(v > LAST - timedelta(days=28) for v in visits) / len(visits)
+    assert 0.6 < share / (28 / (LAST - FIRST).days) < 1.4
+    # What a customer would do after the last event is not planted: nothing comes later.
+    columns = [c for c in rows[0] if c.endswith("_at") and c != "merged_at"]
+    assert all(utc(r[c]) <= LAST for r in rows for c in columns if r[c])
+    # Intent answers whose 30 days run past as-of, with no order yet, are open; the realised
+    # rate is over the others (the closed cohort), as the pipeline judges the claim.
+    as_of = LAST + timedelta(seconds=1)
+    counts = defaultdict(Counter)
+    for r in rows:
+        if r["intent"]:
+            group = {"1": "1-2", "2": "1-2", "3": "3"}.get(r["intent"], "4-5")
+            bought = r["bought_within_30d_of_intent"] == "true"
+            judged = bought or utc(r["intent_responded_at"]) + timedelta(days=30) <= as_of
+            counts[group].update(respondents=1, judged=judged, open=not judged, bought=bought)
+    realised = {g["intent_group"]: g for g in truth["realised"]["say_vs_do"]}
+    for group, c in counts.items():
+        assert (realised[group]["respondents"], realised[group]["open"],
+                realised[group]["judged"], realised[group]["ordered_within_30_days"]) == (
+            c["respondents"], c["open"], c["judged"], c["bought"]), group
+        assert realised[group]["rate"] == round(c["bought"] / c["judged"], 4)
+    assert sum(c["open"] for c in counts.values()) > 0
 
 
 # --- planted model, realised at a larger N --------------------------------------------------------

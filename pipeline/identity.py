@@ -54,6 +54,7 @@ _BEFORE_COMPONENTS = (
 _AFTER_COMPONENTS = (
     "person_map",
     "match_keys",
+    "signature_customers",
     "event_customers",
     "customer_source_events",
     "customers",

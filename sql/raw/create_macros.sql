@@ -52,11 +52,19 @@ create or replace macro slug(v) as
 
 -- The latest exported version of each record of a snapshot export (contacts, deals, tickets,
 -- users, metrics): newest modification time first, then the latest load, then the last row.
+-- The id and the modification time come from one parse of the record (a list of paths).
 create or replace macro latest_snapshot(raw_table, id_field, modified_field) as table
-select *
-from query_table(raw_table)
+select * exclude (_snapshot_fields)
+from (
+    select
+        *,
+        json_extract_string(
+            _record, ['$."' || id_field || '"', '$."' || modified_field || '"']
+        ) as _snapshot_fields
+    from query_table(raw_table)
+)
 qualify row_number() over (
-    partition by _record ->> id_field
-    order by try_cast(_record ->> modified_field as timestamptz) desc nulls last,
+    partition by _snapshot_fields[1]
+    order by try_cast(_snapshot_fields[2] as timestamptz) desc nulls last,
         _loaded_at desc, _row desc
 ) = 1;

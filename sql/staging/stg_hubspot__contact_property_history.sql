@@ -5,19 +5,29 @@ with source as (
     select * from raw_hubspot__contact_property_history
 ),
 
+-- one parse of the record for all its fields
+parsed as (
+    select
+        *,
+        json_extract_string(
+            _record, ['$.name', '$.contact_id', '$.value', '$.source', '$.timestamp']
+        ) as fields
+    from source
+),
+
 stage_changes as (
     select
         _natural_key as source_event_id,
-        trim(_record ->> 'contact_id') as contact_id,
-        _record ->> 'value' as stage_to,
-        _record ->> 'source' as change_source,
+        trim(fields[2]) as contact_id,
+        fields[3] as stage_to,
+        fields[4] as change_source,
         _file as raw_file,
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
         _occurred_at as occurred_at,
-        _record ->> 'timestamp' as occurred_at_raw
-    from source
-    where _record ->> 'name' = 'lifecyclestage'
+        fields[5] as occurred_at_raw
+    from parsed
+    where fields[1] = 'lifecyclestage'
 )
 
 select

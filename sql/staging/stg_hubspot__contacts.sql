@@ -4,20 +4,31 @@ with latest as (
     select * from latest_snapshot('raw_hubspot__contacts', 'Record ID', 'Last Modified Date')
 ),
 
+-- one parse of the record for all its fields
+parsed as (
+    select
+        *,
+        json_extract_string(_record, [
+            '$."Record ID"', '$."Create Date"', '$."Email"', '$."Lifecycle Stage"', '$."Persona"',
+            '$."Original Source"'
+        ]) as fields
+    from latest
+),
+
 renamed as (
     select
-        trim(_record ->> 'Record ID') as contact_id,
+        trim(fields[1]) as contact_id,
         _file as raw_file,
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
         _occurred_at as occurred_at,
-        _record ->> 'Create Date' as occurred_at_raw,
+        fields[2] as occurred_at_raw,
         _tz_assumed as occurred_at_tz_assumed,
-        normalise_email(_record ->> 'Email') as email_norm,
-        _record ->> 'Lifecycle Stage' as lifecycle_stage,
-        _record ->> 'Persona' as persona,
-        _record ->> 'Original Source' as original_source
-    from latest
+        normalise_email(fields[3]) as email_norm,
+        fields[4] as lifecycle_stage,
+        fields[5] as persona,
+        fields[6] as original_source
+    from parsed
 )
 
 select

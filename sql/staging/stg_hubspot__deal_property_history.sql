@@ -5,26 +5,42 @@ with source as (
     select * from raw_hubspot__deal_property_history
 ),
 
+deals as (
+    select
+        json_extract_string(_record, ['$."Record ID"', '$."Associated Contact IDs"']) as fields
+    from latest_snapshot('raw_hubspot__deals', 'Record ID', 'Last Modified Date')
+),
+
 deal_contacts as (
     select
-        trim(_record ->> 'Record ID') as deal_id,
-        nullif(trim(split_part(_record ->> 'Associated Contact IDs', ';', 1)), '') as contact_id
-    from latest_snapshot('raw_hubspot__deals', 'Record ID', 'Last Modified Date')
+        trim(fields[1]) as deal_id,
+        nullif(trim(split_part(fields[2], ';', 1)), '') as contact_id
+    from deals
+),
+
+-- one parse of the record for all its fields
+parsed as (
+    select
+        *,
+        json_extract_string(
+            _record, ['$.name', '$.deal_id', '$.value', '$.source', '$.timestamp']
+        ) as fields
+    from source
 ),
 
 stage_changes as (
     select
         _natural_key as source_event_id,
-        trim(_record ->> 'deal_id') as deal_id,
-        _record ->> 'value' as stage_to,
-        _record ->> 'source' as change_source,
+        trim(fields[2]) as deal_id,
+        fields[3] as stage_to,
+        fields[4] as change_source,
         _file as raw_file,
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
         _occurred_at as occurred_at,
-        _record ->> 'timestamp' as occurred_at_raw
-    from source
-    where _record ->> 'name' = 'dealstage'
+        fields[5] as occurred_at_raw
+    from parsed
+    where fields[1] = 'dealstage'
 ),
 
 with_previous as (

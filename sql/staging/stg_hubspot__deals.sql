@@ -5,22 +5,33 @@ with latest as (
     select * from latest_snapshot('raw_hubspot__deals', 'Record ID', 'Last Modified Date')
 ),
 
+-- one parse of the record for all its fields
+parsed as (
+    select
+        *,
+        json_extract_string(_record, [
+            '$."Record ID"', '$."Create Date"', '$."Associated Contact IDs"', '$."Deal Name"',
+            '$."Pipeline"', '$."Deal Stage"', '$."Amount"'
+        ]) as fields
+    from latest
+),
+
 renamed as (
     select
-        trim(_record ->> 'Record ID') as deal_id,
+        trim(fields[1]) as deal_id,
         _file as raw_file,
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
         _occurred_at as occurred_at,
-        _record ->> 'Create Date' as occurred_at_raw,
+        fields[2] as occurred_at_raw,
         _tz_assumed as occurred_at_tz_assumed,
-        nullif(trim(split_part(_record ->> 'Associated Contact IDs', ';', 1)), '') as contact_id,
-        _record ->> 'Associated Contact IDs' as contact_ids,
-        _record ->> 'Deal Name' as deal_name,
-        _record ->> 'Pipeline' as pipeline,
-        _record ->> 'Deal Stage' as deal_stage,
-        try_cast(_record ->> 'Amount' as double) as amount
-    from latest
+        nullif(trim(split_part(fields[3], ';', 1)), '') as contact_id,
+        fields[3] as contact_ids,
+        fields[4] as deal_name,
+        fields[5] as pipeline,
+        fields[6] as deal_stage,
+        try_cast(fields[7] as double) as amount
+    from parsed
 )
 
 select

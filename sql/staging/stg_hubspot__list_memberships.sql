@@ -4,19 +4,29 @@ with source as (
     select * from raw_hubspot__list_memberships
 ),
 
+-- one parse of the record for all its fields
+parsed as (
+    select
+        *,
+        json_extract_string(
+            _record, ['$.contact_id', '$.list_id', '$.list_name', '$.change', '$.timestamp']
+        ) as fields
+    from source
+),
+
 renamed as (
     select
         _natural_key as source_event_id,
-        trim(_record ->> 'contact_id') as contact_id,
-        _record ->> 'list_id' as list_id,
-        _record ->> 'list_name' as list_name,
-        lower(trim(_record ->> 'change')) as change,
+        trim(fields[1]) as contact_id,
+        fields[2] as list_id,
+        fields[3] as list_name,
+        lower(trim(fields[4])) as change,
         _file as raw_file,
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
         _occurred_at as occurred_at,
-        _record ->> 'timestamp' as occurred_at_raw
-    from source
+        fields[5] as occurred_at_raw
+    from parsed
 )
 
 select

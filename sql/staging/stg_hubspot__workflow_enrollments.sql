@@ -4,18 +4,28 @@ with source as (
     select * from raw_hubspot__workflow_enrollments
 ),
 
+-- one parse of the record for all its fields
+parsed as (
+    select
+        *,
+        json_extract_string(
+            _record, ['$.contact_id', '$.workflow_id', '$.workflow_name', '$.enrolled_at']
+        ) as fields
+    from source
+),
+
 renamed as (
     select
         _natural_key as source_event_id,
-        trim(_record ->> 'contact_id') as contact_id,
-        _record ->> 'workflow_id' as workflow_id,
-        _record ->> 'workflow_name' as workflow_name,
+        trim(fields[1]) as contact_id,
+        fields[2] as workflow_id,
+        fields[3] as workflow_name,
         _file as raw_file,
         _file || ':' || _row as raw_record_locator,
         _loaded_at as ingested_at,
         _occurred_at as occurred_at,
-        _record ->> 'enrolled_at' as occurred_at_raw
-    from source
+        fields[4] as occurred_at_raw
+    from parsed
 )
 
 select

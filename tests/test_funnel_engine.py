@@ -435,9 +435,11 @@ def test_event_name_masks_equal_the_general_rule_masks():
 
     def masks(spec):
         c = compile_spec(FunnelSpec.model_validate(spec), ["event"])
-        return conn.execute(f"select event, {c.step_mask}, {c.exclusion_mask} from ev "
-                            f"order by event", c.params).fetchall()
+        return conn.execute(f"select event, {c.step_mask}, {c.exclusion_mask} from "
+                            f"(select *, {c.event_position or 'null'} as fn_event_position "
+                            f"from ev) order by event", c.params).fetchall()
 
-    assert "list_position" in compile_spec(FunnelSpec.model_validate(plain), ["event"]).step_mask
+    assert compile_spec(FunnelSpec.model_validate(plain), ["event"]).event_position is not None
+    assert compile_spec(FunnelSpec.model_validate(general), ["event"]).event_position is None
     assert masks(plain) == masks(general) == [("A", 0b101, 0), ("B", 0b010, 0b100),
                                               ("X", 0, 0b110), ("Y", 0, 0)]

@@ -73,13 +73,18 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
     params = dict(compiled.params)
     names = [s.event for s in spec.steps] + [x.event for x in spec.exclusions]
     prefilter = "true"
-    if spec.order != "strict" and None not in names:
+    if spec.order != "strict" and compiled.event_position is not None:
         # Only events named by a step or an exclusion can matter: drop the rest while reading.
+        prefilter = "fn_event_position > 0"
+    elif spec.order != "strict" and None not in names:
         params["fn_event_names"] = sorted(set(names))
         prefilter = "list_contains($fn_event_names::varchar[], event)"
     encoded = f"""
-        with source as (
-            select *, {tiebreak or 'row_number() over ()'} as fn_tiebreak from {relation}
+        with positioned as (
+            select *, {compiled.event_position or 'null'} as fn_event_position from {relation}
+        ),
+        source as (
+            select *, {tiebreak or 'row_number() over ()'} as fn_tiebreak from positioned
             where {prefilter}
         ),
         encoded as (

@@ -153,10 +153,13 @@ def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window
         g = i + 1
         while g < hi and ts[g] == t:
             g += 1
-        # Row 0: the sentinel attempt "entered now", which step 0 extends.
-        _clear_row(0, is_set, t0, excl, path, times, ev, n)
+        # Row 0: the sentinel attempt "entered now", which step 0 extends. Its times, events
+        # and path keep the values the unit's clear gave them (steps copy the row to the
+        # scratch row and write there), so only its flags are set: a full clear per event
+        # was a fifth of the kernel's time.
         is_set[0] = True
         t0[0] = t
+        excl[0] = False
         same = True
         for k in range(i + 1, g):
             if step_mask[k] != step_mask[i] or excl_mask[k] != excl_mask[i]:

@@ -147,7 +147,13 @@ def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window
     for r in range(n + 3):
         _clear_row(r, is_set, t0, excl, path, times, ev, n)
     state[0] = 0
+    # Before the first step-0 event no attempt exists for any event to extend, taint or clear,
+    # so evaluation starts at that event's timestamp group (a same-time group is taken whole).
     i = lo
+    while i < hi and not step_mask[i] & 1:
+        i += 1
+    while lo < i < hi and ts[i - 1] == ts[i]:
+        i -= 1
     while i < hi:
         t = ts[i]
         g = i + 1

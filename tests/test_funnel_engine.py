@@ -443,3 +443,23 @@ def test_event_name_masks_equal_the_general_rule_masks():
     assert compile_spec(FunnelSpec.model_validate(general), ["event"]).event_position is None
     assert masks(plain) == masks(general) == [("A", 0b101, 0), ("B", 0b010, 0b100),
                                               ("X", 0, 0b110), ("Y", 0, 0)]
+
+
+@pytest.mark.parametrize("null_column", ["fn_row", "timestamp"])
+def test_integer_ids_with_a_null_time_or_tiebreak_give_what_text_ids_give(null_column):
+    # The counting sort needs every time and tie-break: with a null one the events are left to
+    # DuckDB's sort (nulls last), as text ids are, instead of failing to read the column.
+    results = []
+    for id_type in ("varchar", "bigint"):
+        conn = duckdb.connect()
+        conn.execute(f"create table ev (fn_row bigint, person_id {id_type}, event varchar, "
+                     "timestamp timestamp)")
+        rows = [[0, 1, "A", BASE], [1, 1, "B", BASE + timedelta(hours=1)],
+                [2, 2, "A", BASE], [3, 2, "B", BASE + timedelta(hours=2)]]
+        rows[0 if null_column == "fn_row" else 3][0 if null_column == "fn_row" else 3] = None
+        conn.executemany("insert into ev values (?, ?, ?, ?)", rows)
+        results.append(run_funnel(conn, "ev", FunnelSpec.model_validate(ABC), people=True,
+                                  tiebreak="fn_row"))
+    assert results[1] == results[0]
+    if null_column == "fn_row":
+        assert counts(results[1]) == [2, 2, 0]

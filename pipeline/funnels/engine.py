@@ -159,7 +159,10 @@ def _sorted_by_person(conn, encoded: str, params: dict,
     if {str(events.types[0]), str(events.types[2])} <= _INTEGER_TYPES:
         table = events.to_arrow_table()
         ids = table.column("person_id").combine_chunks()
-        dense = dense_range(ids)
+        # A counting sort needs every key present: a null time or tie-break (DuckDB sorts
+        # those last) leaves the table to DuckDB's sort.
+        dense = (dense_range(ids) if table.column("ts").null_count == 0
+                 and table.column("tiebreak").null_count == 0 else None)
         if dense is not None:
             column = {c: table.column(c).combine_chunks().to_numpy()
                       for c in ["ts", "tiebreak"] + masks}

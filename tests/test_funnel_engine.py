@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipeline.funnels.engine import run_funnel
+from pipeline.funnels.matching import EventsError
 from pipeline.funnels.spec import FunnelSpec
 
 H, D = 3_600, 86_400
@@ -445,21 +446,46 @@ def test_event_name_masks_equal_the_general_rule_masks():
                                               ("X", 0, 0b110), ("Y", 0, 0)]
 
 
-@pytest.mark.parametrize("null_column", ["fn_row", "timestamp"])
-def test_integer_ids_with_a_null_time_or_tiebreak_give_what_text_ids_give(null_column):
-    # The counting sort needs every time and tie-break: with a null one the events are left to
-    # DuckDB's sort (nulls last), as text ids are, instead of failing to read the column.
-    results = []
-    for id_type in ("varchar", "bigint"):
-        conn = duckdb.connect()
-        conn.execute(f"create table ev (fn_row bigint, person_id {id_type}, event varchar, "
-                     "timestamp timestamp)")
-        rows = [[0, 1, "A", BASE], [1, 1, "B", BASE + timedelta(hours=1)],
-                [2, 2, "A", BASE], [3, 2, "B", BASE + timedelta(hours=2)]]
-        rows[0 if null_column == "fn_row" else 3][0 if null_column == "fn_row" else 3] = None
-        conn.executemany("insert into ev values (?, ?, ?, ?)", rows)
-        results.append(run_funnel(conn, "ev", FunnelSpec.model_validate(ABC), people=True,
-                                  tiebreak="fn_row"))
-    assert results[1] == results[0]
-    if null_column == "fn_row":
-        assert counts(results[1]) == [2, 2, 0]
+def table_with_nulls(id_type, null_column):
+    """p1: A B; p2: A B; one value set to null (row 0's tie-break, row 3's time or person)."""
+    conn = duckdb.connect()
+    conn.execute(f"create table ev (fn_row bigint, person_id {id_type}, event varchar, "
+                 "timestamp timestamp)")
+    rows = [[0, 1, "A", BASE], [1, 1, "B", BASE + timedelta(hours=1)],
+            [2, 2, "A", BASE], [3, 2, "B", BASE + timedelta(hours=2)]]
+    row, col = {"fn_row": (0, 0), "timestamp": (3, 3), "person_id": (3, 1)}[null_column]
+    rows[row][col] = None
+    conn.executemany("insert into ev values (?, ?, ?, ?)", rows)
+    return conn
+
+
+@pytest.mark.parametrize("id_type", ["varchar", "bigint"])
+def test_a_null_tiebreak_is_sorted_last_and_changes_nothing_here(id_type):
+    # A null tie-break leaves integer ids to DuckDB's sort (nulls last), as text ids are.
+    r = run_funnel(table_with_nulls(id_type, "fn_row"), "ev", FunnelSpec.model_validate(ABC),
+                   tiebreak="fn_row")
+    assert counts(r) == [2, 2, 0]
+
+
+@pytest.mark.parametrize("id_type", ["varchar", "bigint"])
+@pytest.mark.parametrize("null_column, breakdown", [("timestamp", False), ("person_id", False),
+                                                    ("person_id", True)])
+def test_an_event_without_a_person_or_a_time_is_an_error(id_type, null_column, breakdown):
+    # Counted anyway, a person-less event joined the last person's events (p2 reached B with
+    # someone else's B), and a time-less one had no place in the order.
+    spec = {**ABC, "breakdown": {"properties": ["event"]}} if breakdown else ABC
+    with pytest.raises(EventsError, match=f"1 with no {null_column}"):
+        run_funnel(table_with_nulls(id_type, null_column), "ev",
+                   FunnelSpec.model_validate(spec), tiebreak="fn_row")
+
+
+def test_event_names_match_a_numeric_event_column_by_its_type():
+    # Plain names are looked up as text only when the event column is text; on a DOUBLE column
+    # step "5" must still match 5.0 (strict: the very next event is 6.0).
+    conn = duckdb.connect()
+    conn.execute("create table ev as select * from (values (0, 'p1', 5.0, timestamp "
+                 "'2026-01-05 00:00'), (1, 'p1', 6.0, timestamp '2026-01-05 01:00')) "
+                 "t(fn_row, person_id, event, timestamp)")
+    spec = FunnelSpec.model_validate({"steps": [{"event": "5"}, {"event": "6"}],
+                                      "order": "strict"})
+    assert counts(run_funnel(conn, "ev", spec, tiebreak="fn_row")) == [1, 1]

@@ -12,7 +12,7 @@ import typer
 from pipeline.config_errors import ConfigError
 from pipeline.funnels.engine import run_funnel
 from pipeline.funnels.event_files import EventFileError, load_events, load_persons
-from pipeline.funnels.matching import SpecFieldError
+from pipeline.funnels.matching import EventsError, SpecFieldError
 from pipeline.funnels.spec import load_spec
 
 
@@ -32,8 +32,8 @@ def funnel(
         raise typer.Exit(2)
     try:
         result = compute(events, spec, persons, people)
-    except (ConfigError, EventFileError, SpecFieldError) as exc:
-        prefix = "" if isinstance(exc, (ConfigError, EventFileError)) else f"{spec}: "
+    except (ConfigError, EventFileError, SpecFieldError, EventsError) as exc:
+        prefix = "" if isinstance(exc, (ConfigError, EventFileError, EventsError)) else f"{spec}: "
         typer.secho(prefix + str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     if format == "json":

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from pipeline.funnels import kernel
 from pipeline.funnels.dense_sort import dense_range, sort_by_person
-from pipeline.funnels.matching import SpecFieldError, compile_spec, quote
+from pipeline.funnels.matching import EventsError, SpecFieldError, compile_spec, quote
 from pipeline.funnels.spec import FunnelSpec
 from pipeline.funnels.unit_steps import unit_steps
 
@@ -39,18 +39,33 @@ class Evaluation:
 
 
 def columns_of(conn: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    return [d[0] for d in conn.execute(f"select * from {relation} limit 0").description]
+    return list(column_types(conn, relation))
+
+
+def column_types(conn: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {d[0]: str(d[1]) for d in conn.execute(f"select * from {relation} limit 0").description}
+
+
+def _require_person_and_time(null_persons: int, null_times: int) -> None:
+    """Every event a funnel reads needs a person and a time: without them it belongs to nobody
+    or nowhere in the order, and counting it anyway would credit it to someone else."""
+    problems = [f"{n} with no {what}" for n, what in ((null_persons, "person_id"),
+                                                      (null_times, "timestamp")) if n]
+    if problems:
+        raise EventsError(f"the funnel's events include rows {' and '.join(problems)}: give "
+                          f"every event a person and a time, or filter those rows out")
 
 
 def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
              persons: str | None = None, tiebreak: str | None = None) -> Evaluation:
     """Run the funnel; leaves `fn_units` and `fn_unit_steps` on the connection."""
-    columns = columns_of(conn, relation)
+    types = column_types(conn, relation)
+    columns = list(types)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise SpecFieldError(f"the events have no column {', '.join(missing)} "
                              f"(they have {', '.join(columns)})")
-    compiled = compile_spec(spec, columns)
+    compiled = compile_spec(spec, columns, text_events=types["event"] == "VARCHAR")
     bd = spec.breakdown
     bvalue = compiled.breakdown or "null::varchar[]"
     person_join = ""
@@ -107,6 +122,9 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
                                                       bool(spec.exclusions))
     else:
         conn.execute(f"create or replace temp table fn_events as {encoded}", params)
+        _require_person_and_time(*conn.execute(
+            "select count(*) filter (where person_id is null), "
+            "count(*) filter (where ts is null) from fn_events").fetchone())
         conn.execute(_units_sql(spec))
         arrays = conn.execute("""
             select u.unit, e.ts, e.step_mask, e.excl_mask,
@@ -158,11 +176,12 @@ def _sorted_by_person(conn, encoded: str, params: dict,
                       params=params)
     if {str(events.types[0]), str(events.types[2])} <= _INTEGER_TYPES:
         table = events.to_arrow_table()
+        _require_person_and_time(table.column("person_id").null_count,
+                                 table.column("ts").null_count)
         ids = table.column("person_id").combine_chunks()
-        # A counting sort needs every key present: a null time or tie-break (DuckDB sorts
-        # those last) leaves the table to DuckDB's sort.
-        dense = (dense_range(ids) if table.column("ts").null_count == 0
-                 and table.column("tiebreak").null_count == 0 else None)
+        # A counting sort needs every key present: a null tie-break (DuckDB sorts those last)
+        # leaves the table to DuckDB's sort.
+        dense = dense_range(ids) if table.column("tiebreak").null_count == 0 else None
         if dense is not None:
             column = {c: table.column(c).combine_chunks().to_numpy()
                       for c in ["ts", "tiebreak"] + masks}
@@ -175,6 +194,7 @@ def _sorted_by_person(conn, encoded: str, params: dict,
         events = conn.sql("select * from fn_unsorted_events")
     table = events.order("person_id, ts, tiebreak").select(
         f"person_id, ts, {', '.join(masks)}").to_arrow_table()
+    _require_person_and_time(table.column("person_id").null_count, table.column("ts").null_count)
     ids = table.column("person_id").combine_chunks()
     rows = len(ids)
     if rows:

@@ -18,6 +18,10 @@ class SpecFieldError(ValueError):
     """A spec field refers to something the events do not have (e.g. an unknown property)."""
 
 
+class EventsError(ValueError):
+    """The events cannot be counted as they are (e.g. an event with no person)."""
+
+
 def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -98,11 +102,13 @@ class CompiledSpec:
     params: dict
 
 
-def compile_spec(spec: FunnelSpec, columns: list[str]) -> CompiledSpec:
+def compile_spec(spec: FunnelSpec, columns: list[str], text_events: bool = True) -> CompiledSpec:
+    """`text_events`: the event column is VARCHAR. Otherwise names are matched with `=`, which
+    converts the name to the column's type (step "5" matches the number 5.0)."""
     c = Compiler(columns)
     rules = spec.steps + spec.exclusions
     event_position = None
-    if all(r.event is not None and not r.where for r in rules):
+    if text_events and all(r.event is not None and not r.where for r in rules):
         event_position, step_mask, exclusion_mask = _by_event_name(c, spec)
     else:
         step_terms = [f"(case when {c.event_rule(s.event, s.where, f'steps.{i}')} "

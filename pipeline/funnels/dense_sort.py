@@ -117,12 +117,8 @@ def _sort(ids, low, shift, ts, tiebreak, step_mask, excl_mask, parts,
             p = fill[part, b]
             fill[part, b] = p + 1
             key1[p] = k
-            ts1[p] = ts[i]
-            step1[p] = step_mask[i]
-            if carry_tiebreak:
-                tiebreak1[p] = tiebreak[i]
-            if has_excl:
-                excl1[p] = excl_mask[i]
+            _move(i, p, ts, step_mask, tiebreak, excl_mask, ts1, step1, tiebreak1, excl1,
+                  carry_tiebreak, has_excl)
 
     # Pass 2: per bucket, a counting sort by the low bits, then each person's events by time.
     offsets[slots] = n
@@ -143,15 +139,24 @@ def _sort(ids, low, shift, ts, tiebreak, step_mask, excl_mask, parts,
             d = key1[i] - first
             p = place[d]
             place[d] = p + 1
-            ts2[p] = ts1[i]
-            step2[p] = step1[i]
-            if carry_tiebreak:
-                tiebreak2[p] = tiebreak1[i]
-            if has_excl:
-                excl2[p] = excl1[i]
+            _move(i, p, ts1, step1, tiebreak1, excl1, ts2, step2, tiebreak2, excl2,
+                  carry_tiebreak, has_excl)
         for d in range(size):
             _sort_person(offsets[first + d], place[d], ts2, tiebreak2, step2, excl2,
                          carry_tiebreak, has_excl)
+
+
+@njit(cache=True, inline="always")
+def _move(src, dst, ts, step_mask, tiebreak, excl_mask, ts_out, step_out, tiebreak_out,
+          excl_out, carry_tiebreak, has_excl):
+    """Row `src` of the event columns to row `dst` of the output columns (the same arrays when
+    shifting in place); the tie-break and exclusion columns only when they are carried."""
+    ts_out[dst] = ts[src]
+    step_out[dst] = step_mask[src]
+    if carry_tiebreak:
+        tiebreak_out[dst] = tiebreak[src]
+    if has_excl:
+        excl_out[dst] = excl_mask[src]
 
 
 @njit(cache=True, inline="always")
@@ -164,12 +169,8 @@ def _sort_person(lo, hi, ts, tiebreak, step_mask, excl_mask, carry_tiebreak, has
             e = excl_mask[i] if has_excl else 0
             j = i - 1
             while j >= lo and (ts[j] > t or (carry_tiebreak and ts[j] == t and tiebreak[j] > b)):
-                ts[j + 1] = ts[j]
-                step_mask[j + 1] = step_mask[j]
-                if carry_tiebreak:
-                    tiebreak[j + 1] = tiebreak[j]
-                if has_excl:
-                    excl_mask[j + 1] = excl_mask[j]
+                _move(j, j + 1, ts, step_mask, tiebreak, excl_mask, ts, step_mask, tiebreak,
+                      excl_mask, carry_tiebreak, has_excl)
                 j -= 1
             ts[j + 1], step_mask[j + 1] = t, s
             if carry_tiebreak:

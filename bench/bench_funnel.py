@@ -2,8 +2,9 @@
 
 Times, on the same file, in separate child processes (so each peak RSS is its own):
 - journeys: `pipeline.funnels.engine.run_funnel`, the code the pipeline and `journeys funnel`
-  run: one DuckDB statement reads, encodes, filters and sorts the step events by person and
-  time, the numba kernel walks each person's attempts, DuckDB aggregates the per-step results;
+  run: one DuckDB statement reads, encodes and filters the step events, a counting sort puts
+  them in (person, time) order and the numba kernel walks each person's attempts as soon as
+  their events are in order, DuckDB aggregates the per-step results;
 - chdb: ClickHouse's `windowFunnel` (the engine family PostHog runs on), via the `chdb` package
   (`pip install -e '.[bench]'`);
 - pandas: a plain vectorised pandas implementation (merge_asof per step from every attempt).

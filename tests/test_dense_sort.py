@@ -1,18 +1,37 @@
-"""The counting sort for integer person ids (pipeline/funnels/dense_sort.py) gives exactly the
-order of a plain sort by (person, ts, tiebreak), and declines ids it does not suit."""
+"""The counting sort for integer person ids (pipeline/funnels/dense_sort.py) walks every person's
+events in exactly the order of a plain sort by (person, ts, tiebreak): its results equal those
+of the kernel run over a NumPy lexsort of the same events. It declines ids it does not suit."""
+
+from itertools import pairwise
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipeline.funnels.dense_sort import INSERTION_LIMIT, dense_range, sort_by_person
+from pipeline.funnels.dense_sort import INSERTION_LIMIT, dense_range, walk_by_person
+from pipeline.funnels.kernel import Walk
+
+N = 5
+WALKS = {
+    # Step 2 optional, step 3 within 5 s of step 2, a 12 s funnel window: every rule that
+    # makes the result depend on which event comes first.
+    "ordered": Walk(n=N, unordered=False, strict=False, optional=0b100, window=12_000_000,
+                    step_window=np.array([-1, -1, -1, 5_000_000, -1]),
+                    bounded=np.ones(N, np.bool_)),
+    "strict": Walk(n=N, unordered=False, strict=True, optional=0, window=12_000_000,
+                   step_window=np.full(N, -1), bounded=np.ones(N, np.bool_)),
+    "unordered": Walk(n=N, unordered=True, strict=False, optional=0, window=6_000_000,
+                      step_window=np.full(N, -1), bounded=np.ones(N, np.bool_)),
+}
 
 
-def reference(ids, ts, tiebreak, step_mask, excl_mask):
+def reference(ids, ts, tiebreak, step_mask, excl_mask, walk):
     order = np.lexsort((tiebreak, ts, ids))
     persons, firsts = np.unique(ids[order], return_index=True)
-    starts = np.append(firsts, len(ids))
-    return starts, persons, ts[order], step_mask[order], excl_mask[order]
+    starts = np.append(firsts, len(ids)).astype(np.int64)
+    results = walk.run(starts, ts[order], step_mask[order], excl_mask[order],
+                       np.ones(len(ids), np.bool_))
+    return (persons, *results)
 
 
 def events(rng, rows, persons, low=0, heavy=0):
@@ -24,8 +43,22 @@ def events(rng, rows, persons, low=0, heavy=0):
     n = len(ids)
     ts = rng.integers(0, 20, n) * 1_000_000
     tiebreak = rng.permutation(n)
-    return ids, ts, tiebreak, rng.integers(0, 1 << 5, n, dtype=np.int32), \
-        rng.integers(0, 1 << 5, n, dtype=np.int32)
+    # Mostly one step per event, some events matching two steps, some exclusions.
+    step_mask = np.where(rng.random(n) < 0.9, 1 << rng.integers(0, N, n),
+                         rng.integers(0, 1 << N, n)).astype(np.int32)
+    excl_mask = np.where(rng.random(n) < 0.1, 1 << rng.integers(1, N, n), 0).astype(np.int32)
+    return ids, ts, tiebreak, step_mask, excl_mask
+
+
+def as_table(ids, ts, tiebreak, step_mask, excl_mask, chunks):
+    """The events as DuckDB hands them over: a table in several record batches (one empty)."""
+    columns = {"person_id": ids, "ts": ts, "tiebreak": tiebreak, "step_mask": step_mask}
+    if excl_mask is not None:
+        columns["excl_mask"] = excl_mask
+    cuts = list(np.linspace(0, len(ids), chunks + 1).astype(int)) + [len(ids)]
+    return pa.Table.from_batches([
+        pa.record_batch({name: values[lo:hi] for name, values in columns.items()})
+        for lo, hi in pairwise(cuts)])
 
 
 @pytest.mark.parametrize("rows, persons, low, heavy", [
@@ -34,26 +67,35 @@ def events(rng, rows, persons, low=0, heavy=0):
     (5_000, 300, 1_000_000, 0),  # ids far from zero, a few buckets
     (20_000, 5_000, 17, 3 * INSERTION_LIMIT),  # many buckets and one heavy person
 ])
-@pytest.mark.parametrize("tiebreak_order", ["shuffled", "ascending"])
-def test_same_order_as_a_plain_sort(rows, persons, low, heavy, tiebreak_order):
+@pytest.mark.parametrize("tiebreak_order", ["shuffled", "ascending", "ascending per chunk"])
+@pytest.mark.parametrize("mode", list(WALKS))
+def test_same_results_as_after_a_plain_sort(rows, persons, low, heavy, tiebreak_order, mode):
     rng = np.random.default_rng(rows + persons)
     ids, ts, tiebreak, step_mask, excl_mask = events(rng, rows, persons, low, heavy)
+    n = len(ids)
     if tiebreak_order == "ascending":  # rows in tie-break order: the sort relies on stability
-        tiebreak = np.arange(len(ids))
-    expected = reference(ids, ts, tiebreak, step_mask, excl_mask)
+        tiebreak = np.arange(n)
+    elif tiebreak_order == "ascending per chunk":  # but not across chunks: must be carried
+        tiebreak = np.concatenate([np.arange(n // 2) + n, np.arange(n - n // 2)])
+    expected = reference(ids, ts, tiebreak, step_mask, excl_mask, WALKS[mode])
     lowest, slots = dense_range(pa.array(ids))
-    got = sort_by_person(ids, lowest, slots, ts, tiebreak, step_mask, excl_mask)
-    for name, want, have in zip(["starts", "persons", "ts", "step_mask", "excl_mask"],
+    got = walk_by_person(as_table(ids, ts, tiebreak, step_mask, excl_mask, 2), lowest, slots,
+                         WALKS[mode])
+    for name, want, have in zip(["persons", "furthest", "excluded", "times", "path"],
                                 expected, got):
         np.testing.assert_array_equal(have, want, err_msg=name)
 
 
-def test_without_exclusions_the_mask_is_zero():
+def test_without_an_exclusion_column_no_event_is_an_exclusion():
     rng = np.random.default_rng(3)
     ids, ts, tiebreak, step_mask, _ = events(rng, 1_000, 100)
+    none = np.zeros(len(ids), np.int32)
+    expected = reference(ids, ts, tiebreak, step_mask, none, WALKS["ordered"])
     lowest, slots = dense_range(pa.array(ids))
-    *_, excl_mask = sort_by_person(ids, lowest, slots, ts, tiebreak, step_mask, None)
-    assert excl_mask.dtype == np.int32 and len(excl_mask) == len(ids) and not excl_mask.any()
+    got = walk_by_person(as_table(ids, ts, tiebreak, step_mask, None, 3), lowest, slots,
+                         WALKS["ordered"])
+    for want, have in zip(expected, got):
+        np.testing.assert_array_equal(have, want)
 
 
 def test_ids_that_do_not_suit_a_counting_sort_are_declined():

@@ -1,16 +1,25 @@
-"""Order events by (person, timestamp, tie-break) when person ids are integers in a dense range.
+"""Order events by (person, timestamp, tie-break) when person ids are integers in a dense range,
+and walk each person's events with the funnel kernel as soon as they are in order.
 
 A counting sort by person, then a sort of each person's few events, does in two passes what a
 comparison sort of the whole table does in log2(rows) passes: for 9M step events of 1M persons
-it takes a fraction of DuckDB's ORDER BY. Ids that are text, have nulls or spread over a range
-much wider than the row count (hashed ids) are left to DuckDB's sort (`engine.py`).
+it takes a fraction of DuckDB's ORDER BY. The second pass works one bucket of persons at a time
+in buffers that fit in cache, and the kernel walks each person there, so the sorted events are
+never written out and read back. Ids that are text, have nulls or spread over a range much
+wider than the row count (hashed ids) are left to DuckDB's sort (`engine.py`).
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numba import get_num_threads, njit, prange
+
+from pipeline.funnels import kernel
+from pipeline.funnels.kernel import Walk
 
 # At most this many key slots per row (plus a floor): beyond it the counting array would cost
 # more than the sort it saves.
@@ -26,47 +35,73 @@ def dense_range(ids: pa.ChunkedArray | pa.Array) -> tuple[int, int] | None:
     """(lowest id, number of key slots) when `ids` suit a counting sort, else None."""
     if not pa.types.is_integer(ids.type) or ids.null_count or len(ids) == 0:
         return None
-    values = np.asarray(ids.to_numpy() if isinstance(ids, pa.Array) else
-                        ids.combine_chunks().to_numpy())
-    low, high = int(values.min()), int(values.max())
+    bounds = pc.min_max(ids)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
     slots = high - low + 1
-    if slots > max(SLOTS_PER_ROW * len(values), MIN_SLOTS) or slots >= 2 ** 31:
+    if slots > max(SLOTS_PER_ROW * len(ids), MIN_SLOTS) or slots >= 2 ** 31:
         return None
     return low, slots
 
 
-def sort_by_person(ids: np.ndarray, low: int, slots: int, ts: np.ndarray, tiebreak: np.ndarray,
-                   step_mask: np.ndarray, excl_mask: np.ndarray | None):
-    """The events in (person, ts, tiebreak) order.
+def walk_by_person(events: pa.Table, low: int, slots: int, walk: Walk):
+    """Put the events in (person, ts, tiebreak) order and walk each person's events with the
+    funnel kernel while they are still in cache (nothing sorted is written back).
 
-    `excl_mask` may be None (a funnel without exclusions): it is then all zeros.
-    Returns (starts, persons, ts, step_mask, excl_mask): `starts` holds each person's first row
-    plus the end, `persons` each person's id, ascending (the order DuckDB's sort gives)."""
-    n = len(ids)
-    has_excl = excl_mask is not None
-    excl_in = excl_mask.astype(np.int32, copy=False) if has_excl else np.zeros(0, np.int32)
-    tiebreak = tiebreak.astype(np.int64, copy=False)
+    `events` has integer columns person_id (no nulls; `dense_range` gave `low` and `slots`),
+    ts, tiebreak (no nulls), step_mask and, for a funnel with exclusions, excl_mask. It is read
+    chunk by chunk as DuckDB delivered it: joining the chunks first would copy every column.
+    Returns (persons, furthest, excluded, times, path): `persons` each person's id, ascending
+    (the order DuckDB's sort gives), then the kernel's outputs per person (`kernel.Walk`)."""
+    batches = [b for b in events.to_batches() if b.num_rows]
+    n = events.num_rows
+    has_excl = "excl_mask" in events.column_names
+
+    def column(batch, name, dtype):
+        return batch.column(name).to_numpy().astype(dtype, copy=False)
+
+    ids = [column(b, "person_id", np.int64) for b in batches]
+    tiebreaks = [column(b, "tiebreak", np.int64) for b in batches]
     # Rows usually arrive in tie-break order (a file's row number): stable sorts by person and
     # then by ts keep it, so the tie-breaks need not be moved or compared.
-    carry_tiebreak = not _ascending(tiebreak)
+    carry_tiebreak = not (all(_ascending(t) for t in tiebreaks) and
+                          all(a[-1] <= b[0] for a, b in pairwise(tiebreaks)))
+    parts = get_num_threads()
     shift = max(0, int(slots - 1).bit_length() - BUCKET_BITS)
-    carried = len(tiebreak) if carry_tiebreak else 0
+    buckets = ((slots - 1) >> shift) + 1
+
+    # Pass 1 places rows bucket by bucket and, within a bucket, in their order in the table
+    # (chunk by chunk, each chunk cut into one run of rows per thread): a stable sort.
+    counts = np.zeros((len(batches), parts, buckets), np.int64)
+    for chunk, chunk_ids in enumerate(ids):
+        _count_buckets(chunk_ids, np.int64(low), shift, counts[chunk])
+    bucket_start = np.zeros(buckets + 1, np.int64)
+    np.cumsum(counts.sum(axis=(0, 1)), out=bucket_start[1:])
+    runs = counts.transpose(2, 0, 1).reshape(buckets, -1)
+    fill = np.ascontiguousarray((bucket_start[:-1, None] + np.cumsum(runs, axis=1) - runs)
+                                .reshape(buckets, len(batches), parts).transpose(1, 2, 0))
     # Allocated here, not inside the compiled code: NumPy asks the kernel for huge pages on big
     # arrays, which makes first writes to them several times cheaper (fewer page faults).
-    out = {"offsets": np.empty(slots + 1, np.int64),
-           "key1": np.empty(n, np.int32), "ts1": np.empty(n, np.int64),
-           "step1": np.empty(n, np.int32), "tiebreak1": np.empty(carried, np.int64),
-           "excl1": np.empty(len(excl_in), np.int32),
-           "ts2": np.empty(n, np.int64), "step2": np.empty(n, np.int32),
-           "tiebreak2": np.empty(carried, np.int64), "excl2": np.empty(len(excl_in), np.int32)}
-    _sort(ids.astype(np.int64, copy=False), np.int64(low), shift,
-          ts.astype(np.int64, copy=False), tiebreak if carry_tiebreak else out["tiebreak1"],
-          step_mask.astype(np.int32, copy=False), excl_in, get_num_threads(), **out)
-    offsets, ts, step_mask, excl_out = out["offsets"], out["ts2"], out["step2"], out["excl2"]
-    present = np.flatnonzero(offsets[1:] != offsets[:-1])
-    starts = np.append(offsets[present], offsets[-1])
-    return (starts, present + np.int64(low), ts, step_mask,
-            excl_out if has_excl else np.zeros(n, np.int32))
+    key1, ts1, step1 = np.empty(n, np.int32), np.empty(n, np.int64), np.empty(n, np.int32)
+    tiebreak1 = np.empty(n if carry_tiebreak else 0, np.int64)
+    excl1 = np.empty(n if has_excl else 0, np.int32)
+    for chunk, batch in enumerate(batches):
+        _place(ids[chunk], np.int64(low), shift, column(batch, "ts", np.int64),
+               tiebreaks[chunk] if carry_tiebreak else tiebreak1,
+               column(batch, "step_mask", np.int32),
+               column(batch, "excl_mask", np.int32) if has_excl else excl1,
+               fill[chunk], key1, ts1, step1, tiebreak1, excl1)
+    slot_counts = np.zeros(slots, np.int32)
+    bucket_persons = np.empty(buckets, np.int64)
+    _count_persons(key1, shift, bucket_start, slot_counts, bucket_persons)
+
+    first_person = np.concatenate([[0], np.cumsum(bucket_persons)])
+    persons = np.empty(first_person[-1], np.int64)
+    results = kernel.outputs(len(persons), walk.n)
+    _walk_buckets(np.int64(low), shift, slot_counts, bucket_start, first_person, key1, ts1,
+                  step1, tiebreak1, excl1, carry_tiebreak, has_excl, walk.unordered, walk.n,
+                  np.int64(walk.optional), np.int64(walk.window), walk.step_window,
+                  walk.bounded, walk.strict, walk.bstep, persons, *results)
+    return (persons, *results)
 
 
 @njit(cache=True)
@@ -78,40 +113,28 @@ def _ascending(values):
 
 
 @njit(cache=True, parallel=True)
-def _sort(ids, low, shift, ts, tiebreak, step_mask, excl_mask, parts,
-          offsets, key1, ts1, step1, tiebreak1, excl1, ts2, step2, tiebreak2, excl2):
-    """A two-pass radix sort by person, then each person's events by (ts, tiebreak).
-
-    Pass 1 spreads rows over about 2**BUCKET_BITS buckets by the high bits of the person key
-    (few destinations, so the scattered writes stay in cache); pass 2 sorts each bucket by the
-    low bits, one bucket per task, and then each person's events while they are still in
-    cache. Both passes are stable. `tiebreak` and `excl_mask` may be empty: not carried.
-    Fills `offsets` (each person slot's first row, plus the end) and the sorted columns
-    `ts2`, `step2`, `tiebreak2`, `excl2`; `*1` are pass 1's scratch arrays."""
-    n = len(ids)
-    slots = len(offsets) - 1
-    carry_tiebreak = len(tiebreak) > 0
-    has_excl = len(excl_mask) > 0
-    buckets = ((slots - 1) >> shift) + 1
-    chunk = (n + parts - 1) // parts
-
-    # Pass 1: each thread counts, then places, its own contiguous run of rows; positions are
-    # laid out bucket by bucket and, within a bucket, thread by thread, which keeps it stable.
-    counts = np.zeros((parts, buckets), np.int64)
+def _count_buckets(ids, low, shift, counts):
+    """Rows per bucket (the high bits of the person key) in each thread's run of the chunk."""
+    parts = counts.shape[0]
+    run = (len(ids) + parts - 1) // parts
     for part in prange(parts):
-        for i in range(part * chunk, min(n, (part + 1) * chunk)):
+        for i in range(part * run, min(len(ids), (part + 1) * run)):
             counts[part, (ids[i] - low) >> shift] += 1
-    fill = np.empty((parts, buckets), np.int64)
-    bucket_start = np.empty(buckets + 1, np.int64)
-    total = 0
-    for b in range(buckets):
-        bucket_start[b] = total
-        for part in range(parts):
-            fill[part, b] = total
-            total += counts[part, b]
-    bucket_start[buckets] = total
+
+
+@njit(cache=True, parallel=True)
+def _place(ids, low, shift, ts, tiebreak, step_mask, excl_mask, fill, key1, ts1, step1,
+           tiebreak1, excl1):
+    """Pass 1 of a two-pass radix sort by person, for one chunk: each row goes to the next free
+    position of its bucket (`fill`, per thread's run) in `key1`, `ts1`, `step1` and, when they
+    are carried (not empty), `tiebreak1` and `excl1`. Few destinations, so the scattered writes
+    stay in cache."""
+    carry_tiebreak = len(tiebreak1) > 0
+    has_excl = len(excl1) > 0
+    parts = fill.shape[0]
+    run = (len(ids) + parts - 1) // parts
     for part in prange(parts):
-        for i in range(part * chunk, min(n, (part + 1) * chunk)):
+        for i in range(part * run, min(len(ids), (part + 1) * run)):
             k = ids[i] - low
             b = k >> shift
             p = fill[part, b]
@@ -120,30 +143,87 @@ def _sort(ids, low, shift, ts, tiebreak, step_mask, excl_mask, parts,
             _move(i, p, ts, step_mask, tiebreak, excl_mask, ts1, step1, tiebreak1, excl1,
                   carry_tiebreak, has_excl)
 
-    # Pass 2: per bucket, a counting sort by the low bits, then each person's events by time.
-    offsets[slots] = n
+
+@njit(cache=True, parallel=True)
+def _count_persons(key1, shift, bucket_start, slot_counts, bucket_persons):
+    """Rows per person slot, and persons per bucket: where pass 2 puts each person's results."""
+    slots = len(slot_counts)
+    for b in prange(len(bucket_persons)):
+        for i in range(bucket_start[b], bucket_start[b + 1]):
+            slot_counts[key1[i]] += 1
+        present = 0
+        for k in range(b << shift, min((b + 1) << shift, slots)):
+            if slot_counts[k] > 0:
+                present += 1
+        bucket_persons[b] = present
+
+
+@njit(cache=True, parallel=True)
+def _walk_buckets(low, shift, slot_counts, bucket_start, first_person, key1, ts1, step1,
+                  tiebreak1, excl1, carry_tiebreak, has_excl, unordered, n, optional, window,
+                  step_window, bounded, strict, bstep, persons, furthest, excluded, out_times,
+                  out_path):
+    """Pass 2, one bucket per task: a counting sort of the bucket's rows by the low bits of the
+    person key into buffers the size of the bucket, each person's events by (ts, tiebreak),
+    and the kernel's walk of each person, whose results go to row `first_person[b] + k` for
+    the bucket's k-th person."""
+    slots = len(slot_counts)
     width = 1 << shift
-    for b in prange(buckets):
+    for b in prange(len(bucket_start) - 1):
         lo, hi = bucket_start[b], bucket_start[b + 1]
+        rows = hi - lo
         first = b << shift
         size = min(width, slots - first)
-        place = np.zeros(size + 1, np.int64)
-        for i in range(lo, hi):
-            place[key1[i] - first + 1] += 1
-        place[0] = lo
+        begin = np.empty(size + 1, np.int64)
+        begin[0] = 0
         for d in range(size):
-            place[d + 1] += place[d]
-        for d in range(size):
-            offsets[first + d] = place[d]
+            begin[d + 1] = begin[d] + slot_counts[first + d]
+        place = begin[:size].copy()
+        ts = np.empty(rows, np.int64)
+        step_mask = np.empty(rows, np.int32)
+        tiebreak = np.empty(rows if carry_tiebreak else 0, np.int64)
+        # The kernels read an exclusion mask and an attribution flag for every event.
+        excl_mask = np.zeros(rows, np.int32)
+        attr_ok = np.ones(rows, np.bool_)
         for i in range(lo, hi):
             d = key1[i] - first
             p = place[d]
             place[d] = p + 1
-            _move(i, p, ts1, step1, tiebreak1, excl1, ts2, step2, tiebreak2, excl2,
+            _move(i, p, ts1, step1, tiebreak1, excl1, ts, step_mask, tiebreak, excl_mask,
                   carry_tiebreak, has_excl)
+        # The kernels' working state, reused by every person of the bucket.
+        is_set = np.zeros(n + 3, np.bool_)
+        t0 = np.zeros(n + 3, np.int64)
+        excl = np.zeros(n + 3, np.bool_)
+        path = np.zeros(n + 3, np.int64)
+        times = np.full((n + 3, n), kernel.NONE, np.int64)
+        ev = np.full((n + 3, n), -1, np.int64)
+        state = np.zeros(1, np.int64)
+        head = np.empty(n, np.int64)
+        tail = np.empty(n, np.int64)
+        best = np.zeros(1, np.int64)
+        best_times = np.empty(n, np.int64)
+        tmp = np.empty(n, np.int64)
+        nxt = np.empty(rows if unordered else 0, np.int64)
+        u = first_person[b]
         for d in range(size):
-            _sort_person(offsets[first + d], place[d], ts2, tiebreak2, step2, excl2,
-                         carry_tiebreak, has_excl)
+            a, z = begin[d], begin[d + 1]
+            if a == z:
+                continue
+            _sort_person(a, z, ts, tiebreak, step_mask, excl_mask, carry_tiebreak, has_excl)
+            persons[u] = first + d + low
+            if unordered:
+                kernel._unordered_unit(a, z, ts, step_mask, excl_mask, attr_ok, n, window,
+                                       bstep, head, tail, nxt, best, best_times, tmp)
+                kernel._unordered_result(u, n, best, best_times, furthest, excluded,
+                                         out_times, out_path)
+            else:
+                kernel._ordered_unit(a, z, ts, step_mask, excl_mask, attr_ok, n, optional,
+                                     window, step_window, bounded, strict, bstep, is_set, t0,
+                                     excl, path, times, ev, state)
+                kernel._ordered_result(u, n, excl, path, times, state, furthest, excluded,
+                                       out_times, out_path)
+            u += 1
 
 
 @njit(cache=True, inline="always")

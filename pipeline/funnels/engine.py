@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.funnels import kernel
-from pipeline.funnels.dense_sort import dense_range, sort_by_person
+from pipeline.funnels.dense_sort import dense_range, walk_by_person
 from pipeline.funnels.matching import EventsError, SpecFieldError, compile_spec, quote
 from pipeline.funnels.spec import FunnelSpec
 from pipeline.funnels.unit_steps import unit_steps
@@ -31,7 +31,8 @@ class Evaluation:
     """Per-unit results, registered on the connection as `fn_units` and `fn_unit_steps`.
 
     fn_units(unit, person_id, bucket VARCHAR[] or NULL, furthest, excluded)
-    fn_unit_steps(unit, step, reached, reached_previous, reached_at TIMESTAMP, seconds DOUBLE)
+    fn_unit_steps(unit, step, reached, reached_previous, reached_at TIMESTAMP, seconds DOUBLE),
+    one row per step a unit reached or stopped at (reached the step before, not this one).
     """
 
     spec: FunnelSpec
@@ -117,9 +118,10 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         )
         select * from encoded where {keep}
     """
+    walk = _walk_of(spec)
     if bd is None:
-        arrays, starts, unit_keys = _sorted_by_person(conn, encoded, params,
-                                                      bool(spec.exclusions))
+        (furthest, excluded, times, path), unit_keys = _walk_persons(
+            conn, encoded, params, bool(spec.exclusions), walk)
     else:
         conn.execute(f"create or replace temp table fn_events as {encoded}", params)
         _require_person_and_time(*conn.execute(
@@ -137,39 +139,40 @@ def evaluate(conn: duckdb.DuckDBPyConnection, relation: str, spec: FunnelSpec,
         n_units = conn.execute("select count(*) from fn_units_keys").fetchall()[0][0]
         unit = np.asarray(arrays["unit"], dtype=np.int64)
         starts = np.searchsorted(unit, np.arange(n_units + 1)).astype(np.int64)
+        furthest, excluded, times, path = walk.run(
+            starts, np.asarray(arrays["ts"], dtype=np.int64),
+            np.asarray(arrays["step_mask"], dtype=np.int32),
+            np.asarray(arrays["excl_mask"], dtype=np.int32),
+            np.asarray(arrays["attr_ok"], dtype=np.bool_))
         unit_keys = None
-    n_units = len(starts) - 1
-    ts = np.asarray(arrays["ts"], dtype=np.int64)
-    step_mask = np.asarray(arrays["step_mask"], dtype=np.int32)
-    excl_mask = np.asarray(arrays["excl_mask"], dtype=np.int32)
-    attr_ok = (np.asarray(arrays["attr_ok"], dtype=np.bool_) if "attr_ok" in arrays
-               else np.ones(len(ts), dtype=np.bool_))
-    n = len(spec.steps)
-    window_us = np.int64(spec.window_seconds) * 1_000_000
-    bstep = bd.step if bd is not None and bd.attribution == "step" else -1
-    if spec.order == "unordered":
-        furthest, excluded, times, path = kernel.unordered_funnel(
-            starts, ts, step_mask, excl_mask, attr_ok, n, window_us, bstep)
-    else:
-        optional = sum(1 << i for i, s in enumerate(spec.steps) if s.optional)
-        step_window_us = np.array([-1 if s.window is None else s.window_seconds * 1_000_000
-                                   for s in spec.steps], dtype=np.int64)
-        bounded = np.array([s.within_funnel_window for s in spec.steps], dtype=np.bool_)
-        furthest, excluded, times, path = kernel.ordered_funnel(
-            starts, ts, step_mask, excl_mask, attr_ok, n, np.int64(optional), window_us,
-            step_window_us, bounded, spec.order == "strict", bstep)
     _register_results(conn, spec, furthest, excluded, times, path, unit_keys)
-    return Evaluation(spec=spec, units=n_units)
+    return Evaluation(spec=spec, units=len(furthest))
 
 
-def _sorted_by_person(conn, encoded: str, params: dict,
-                      exclusions: bool) -> tuple[dict, np.ndarray, pa.Array]:
+def _walk_of(spec: FunnelSpec) -> kernel.Walk:
+    bd = spec.breakdown
+    return kernel.Walk(
+        n=len(spec.steps),
+        unordered=spec.order == "unordered",
+        strict=spec.order == "strict",
+        optional=sum(1 << i for i, s in enumerate(spec.steps) if s.optional),
+        window=spec.window_seconds * 1_000_000,
+        step_window=np.array([-1 if s.window is None else s.window_seconds * 1_000_000
+                              for s in spec.steps], dtype=np.int64),
+        bounded=np.array([s.within_funnel_window for s in spec.steps], dtype=np.bool_),
+        bstep=bd.step if bd is not None and bd.attribution == "step" else -1)
+
+
+def _walk_persons(conn, encoded: str, params: dict, exclusions: bool,
+                  walk: kernel.Walk) -> tuple[tuple, pa.Array]:
     """Without a breakdown a unit is a person. The events are read and encoded in one statement
-    (nothing is materialised) and put in (person, ts, tiebreak) order: by a counting sort when
-    person ids are integers in a dense range (`dense_sort.py`), else by DuckDB, where each
-    person's first event is found by comparing neighbouring ids (vectorised in Arrow, any type).
+    (nothing is materialised), put in (person, ts, tiebreak) order and walked: by a counting
+    sort that walks each person as soon as their events are in order, when person ids are
+    integers in a dense range (`dense_sort.py`), else by DuckDB's sort and then the kernel,
+    where each person's first event is found by comparing neighbouring ids (vectorised in
+    Arrow, any type).
 
-    Returns the arrays, each unit's first row (plus the end) and each unit's person id."""
+    Returns the kernel's outputs per person and each person's id."""
     # Without exclusions every mask is 0: not worth reading 4 bytes per event for.
     masks = ["step_mask"] + (["excl_mask"] if exclusions else [])
     events = conn.sql(f"select person_id, ts, tiebreak, {', '.join(masks)} from ({encoded})",
@@ -178,18 +181,13 @@ def _sorted_by_person(conn, encoded: str, params: dict,
         table = events.to_arrow_table()
         _require_person_and_time(table.column("person_id").null_count,
                                  table.column("ts").null_count)
-        ids = table.column("person_id").combine_chunks()
+        ids = table.column("person_id")
         # A counting sort needs every key present: a null tie-break (DuckDB sorts those last)
         # leaves the table to DuckDB's sort.
         dense = dense_range(ids) if table.column("tiebreak").null_count == 0 else None
         if dense is not None:
-            column = {c: table.column(c).combine_chunks().to_numpy()
-                      for c in ["ts", "tiebreak"] + masks}
-            starts, persons, ts, step_mask, excl_mask = sort_by_person(
-                ids.to_numpy(), *dense, column["ts"], column["tiebreak"], column["step_mask"],
-                column.get("excl_mask"))
-            arrays = {"ts": ts, "step_mask": step_mask, "excl_mask": excl_mask}
-            return arrays, starts, pa.array(persons).cast(ids.type)
+            persons, *results = walk_by_person(table, *dense, walk)
+            return tuple(results), pa.array(persons).cast(ids.type)
         conn.register("fn_unsorted_events", table)
         events = conn.sql("select * from fn_unsorted_events")
     table = events.order("person_id, ts, tiebreak").select(
@@ -203,11 +201,12 @@ def _sorted_by_person(conn, encoded: str, params: dict,
     else:
         starts = np.zeros(1, dtype=np.int64)
     unit_keys = ids.take(pa.array(starts[:-1], type=pa.int64()))
-    step_mask = table.column("step_mask").to_numpy()
-    arrays = {"ts": table.column("ts").to_numpy(), "step_mask": step_mask,
-              "excl_mask": (table.column("excl_mask").to_numpy() if exclusions
-                            else np.zeros(rows, np.int32))}
-    return arrays, starts.astype(np.int64), unit_keys
+    excl_mask = (table.column("excl_mask").to_numpy() if exclusions
+                 else np.zeros(rows, np.int32))
+    results = walk.run(starts.astype(np.int64), table.column("ts").to_numpy(),
+                       table.column("step_mask").to_numpy(), excl_mask,
+                       np.ones(rows, dtype=np.bool_))
+    return results, unit_keys
 
 
 def _units_sql(spec: FunnelSpec) -> str:
@@ -254,8 +253,8 @@ def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path,
     optional = np.array([s.optional for s in spec.steps])
     # Time into a step is measured from the nearest earlier mandatory step on the path.
     prev = np.array([max([-1] + [k for k in range(s) if not optional[k]]) for s in range(n)])
-    unit, step, reached, reached_previous, has_time, seconds, has_seconds = unit_steps(
-        furthest, times, path, optional, prev)
+    unit, step, reached, reached_previous, reached_at, has_time, seconds, has_seconds = \
+        unit_steps(furthest, times, path, optional, prev)
     results = {"unit": np.arange(units, dtype=np.int64),
                "furthest": furthest.astype(np.int16), "excluded": excluded}
     if unit_keys is not None:
@@ -276,7 +275,7 @@ def _register_results(conn, spec: FunnelSpec, furthest, excluded, times, path,
         "step": step,
         "reached": reached,
         "reached_previous": reached_previous,
-        "reached_at": _with_validity(pa.timestamp("us"), times.ravel(), has_time),
+        "reached_at": _with_validity(pa.timestamp("us"), reached_at, has_time),
         "seconds": _with_validity(pa.float64(), seconds, has_seconds),
     }))
 

@@ -27,6 +27,8 @@ Outputs per unit: `furthest` (-1: not in the funnel), `excluded` (removed by an 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit, prange
 
@@ -190,20 +192,41 @@ def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window
         i = g
 
 
-def _outputs(units: int, n: int):
-    """The kernels' per-unit outputs, allocated by NumPy: it asks the kernel for huge pages on big
-    arrays, so the kernels' first writes cost far fewer page faults than numba's allocations."""
+def outputs(units: int, n: int):
+    """The kernels' per-unit outputs (furthest, excluded, times, path), allocated by NumPy: it
+    asks the kernel for huge pages on big arrays, so the kernels' first writes cost far fewer
+    page faults than numba's allocations."""
     return (np.empty(units, np.int8), np.empty(units, np.bool_), np.empty((units, n), np.int64),
             np.empty(units, np.int64))
 
 
-def ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
-                   bounded, strict, bstep):
-    """Returns (furthest, excluded, times, path) per unit."""
-    out = _outputs(starts.shape[0] - 1, n)
-    _ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
-                    bounded, strict, bstep, *out)
-    return out
+@dataclass(frozen=True)
+class Walk:
+    """How each unit's events are walked: the funnel's order and its per-step settings (the
+    module docstring). `optional`: bit s set for an optional step s; `window`: microseconds;
+    `bstep`: the step whose breakdown value is attributed (-1: none)."""
+
+    n: int
+    unordered: bool
+    strict: bool
+    optional: int
+    window: int
+    step_window: np.ndarray
+    bounded: np.ndarray
+    bstep: int = -1
+
+    def run(self, starts, ts, step_mask, excl_mask, attr_ok):
+        """(furthest, excluded, times, path) per unit of events sorted by (unit, ts, tiebreak)."""
+        out = outputs(starts.shape[0] - 1, self.n)
+        if self.unordered:
+            _unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, self.n,
+                              np.int64(self.window), self.bstep,
+                              np.full(ts.shape[0], -1, np.int64), *out)
+        else:
+            _ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, self.n,
+                            np.int64(self.optional), np.int64(self.window), self.step_window,
+                            self.bounded, self.strict, self.bstep, *out)
+        return out
 
 
 @njit(cache=True, parallel=True)
@@ -223,21 +246,34 @@ def _ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, wind
             _ordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
                           optional, window, step_window, bounded, strict, bstep, is_set, t0,
                           excl, path, times, ev, state)
-            M = n + 1
-            furthest[u] = -1
-            excluded[u] = False
-            out_path[u] = 0
-            for q in range(n):
-                out_times[u, q] = NONE
-            if state[0] == 0:
-                continue
-            if excl[M]:
-                excluded[u] = True
-                continue
-            furthest[u] = state[0] - 1
-            out_path[u] = path[M]
-            for q in range(n):
-                out_times[u, q] = times[M, q]
+            _ordered_result(u, n, excl, path, times, state, furthest, excluded, out_times,
+                            out_path)
+
+
+@njit(cache=True, inline="always")
+def _no_result(u, n, furthest, excluded, out_times, out_path):
+    """Unit u as not in the funnel; the callers then fill in what it reached."""
+    furthest[u] = -1
+    excluded[u] = False
+    out_path[u] = 0
+    for q in range(n):
+        out_times[u, q] = NONE
+
+
+@njit(cache=True, inline="always")
+def _ordered_result(u, n, excl, path, times, state, furthest, excluded, out_times, out_path):
+    """Unit u's outputs from its furthest attempt (row n+1 of the state)."""
+    M = n + 1
+    _no_result(u, n, furthest, excluded, out_times, out_path)
+    if state[0] == 0:
+        return
+    if excl[M]:
+        excluded[u] = True
+        return
+    furthest[u] = state[0] - 1
+    out_path[u] = path[M]
+    for q in range(n):
+        out_times[u, q] = times[M, q]
 
 
 @njit(cache=True)
@@ -311,14 +347,6 @@ def _unordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, window, bstep,
             _unordered_update_max(n, ts, head, completed, best, best_times, tmp)
 
 
-def unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep):
-    """Returns (furthest, excluded, times, path) per unit."""
-    out = _outputs(starts.shape[0] - 1, n)
-    _unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep,
-                      np.full(ts.shape[0], -1, np.int64), *out)
-    return out
-
-
 @njit(cache=True, parallel=True)
 def _unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bstep, nxt,
                       furthest, excluded, out_times, out_path):
@@ -333,14 +361,16 @@ def _unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bste
         for u in range(c * units // chunks, (c + 1) * units // chunks):
             _unordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
                             window, bstep, head, tail, nxt, best, best_times, tmp)
-            furthest[u] = -1
-            excluded[u] = False
-            out_path[u] = 0
-            for q in range(n):
-                out_times[u, q] = NONE
-            if best[0] == 0:
-                continue
-            furthest[u] = best[0] - 1
-            out_path[u] = (np.int64(1) << best[0]) - 1
-            for q in range(n):
-                out_times[u, q] = best_times[q]
+            _unordered_result(u, n, best, best_times, furthest, excluded, out_times, out_path)
+
+
+@njit(cache=True, inline="always")
+def _unordered_result(u, n, best, best_times, furthest, excluded, out_times, out_path):
+    """Unit u's outputs from its best window."""
+    _no_result(u, n, furthest, excluded, out_times, out_path)
+    if best[0] == 0:
+        return
+    furthest[u] = best[0] - 1
+    out_path[u] = (np.int64(1) << best[0]) - 1
+    for q in range(n):
+        out_times[u, q] = best_times[q]

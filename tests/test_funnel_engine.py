@@ -272,6 +272,34 @@ def test_optional_steps():
     assert r["steps"][2]["average_seconds"] == pytest.approx(2.5 * H)
 
 
+def test_every_step_is_listed_even_when_nobody_reached_it_or_the_step_before():
+    # Steps A, B (optional), C (optional), D, E. p1: A D -> reaches A and D only; p2: A.
+    # Nobody reaches B, C or E, and nobody reaches the step before C (B) or before E (D is
+    # reached by p1, so E has p1 as dropped). counts [2, 0, 0, 1, 0]; from start
+    # [1, 0, 0, 1/2, 0]; from previous [1, 0/2 = 0, 0/0 = null, 1/0 = null, 0/1 = 0].
+    spec = {"steps": [{"event": "A"}, {"event": "B", "optional": True},
+                      {"event": "C", "optional": True}, {"event": "D"}, {"event": "E"}]}
+    r = funnel([("p1", "A", 0), ("p1", "D", 1), ("p2", "A", 0)], spec, people=True)
+    assert [s["name"] for s in r["steps"]] == ["A", "B", "C", "D", "E"]
+    assert counts(r) == [2, 0, 0, 1, 0]
+    assert [s["conversion_from_start"] for s in r["steps"]] == [1, 0, 0, 0.5, 0]
+    assert [s["conversion_from_previous"] for s in r["steps"]] == [1, 0, None, None, 0]
+    assert [s["dropped_people"] for s in r["steps"]] == [[], ["p1", "p2"], [], [], ["p1"]]
+    # The same by breakdown value: p1 and p2 in one bucket.
+    rb = funnel([("p1", "A", 0, {"os": "ios"}), ("p1", "D", 1, {"os": "ios"}),
+                 ("p2", "A", 0, {"os": "ios"})], {**spec, "breakdown": {"properties": ["os"]}})
+    assert buckets(rb) == {("ios",): [2, 0, 0, 1, 0]}
+
+
+def test_a_funnel_where_every_person_is_excluded_still_counts_them():
+    # p1: A X B with X excluded between A and B -> excluded; nobody else. counts [0, 0],
+    # excluded 1.
+    spec = {**AB, "exclusions": [{"event": "X"}]}
+    r = funnel([("p1", "A", 0), ("p1", "X", 1), ("p1", "B", 2)], spec)
+    assert counts(r) == [0, 0]
+    assert r["excluded"] == 1
+
+
 def test_step_window_is_inclusive_from_the_previous_step_and_the_funnel_window_still_applies():
     # Steps A, B, C; C must come within 2h of B; the funnel window is 1d.
     # p1: A 0, B 10, C 12 -> exactly 2h after B (inclusive): completes.

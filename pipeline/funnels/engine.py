@@ -291,7 +291,7 @@ def summarize(conn: duckdb.DuckDBPyConnection, spec: FunnelSpec, people: bool = 
     """Steps (one list per bucket when `by_bucket`) from the last `evaluate` on `conn`."""
     names = spec.step_names
     rows = conn.execute(f"""
-        with per_step as (
+        with step_rows as (
             select {"u.bucket" if by_bucket else "null::varchar[] as bucket"}, s.step,
                 count(*) filter (where s.reached) as count,
                 avg(s.seconds) filter (where s.reached) as average_seconds,
@@ -300,6 +300,18 @@ def summarize(conn: duckdb.DuckDBPyConnection, spec: FunnelSpec, people: bool = 
                 {"list(u.person_id order by u.person_id) filter (where s.reached_previous and not s.reached)" if people else "null"} as dropped_people
             from fn_unit_steps s {"join fn_units u using (unit)" if by_bucket or people else ""}
             group by {"u.bucket, " if by_bucket else ""} s.step
+        ),
+        -- fn_unit_steps has no row for a step nobody reached or stopped at (nor any row when
+        -- nobody entered): every step of every group of units is still listed, with count 0.
+        all_steps as (
+            select distinct {"u.bucket" if by_bucket else "null::varchar[] as bucket"}, g.step
+            from {"fn_units u cross join " if by_bucket else ""}range({len(names)}) g(step)
+        ),
+        per_step as (
+            select a.bucket, a.step, coalesce(r.count, 0) as count, r.average_seconds,
+                r.median_seconds, r.people, r.dropped_people
+            from all_steps a
+            left join step_rows r on r.bucket is not distinct from a.bucket and r.step = a.step
         ),
         excluded as (
             select {"bucket, " if by_bucket else ""}count(*) filter (where excluded) as excluded

@@ -9,10 +9,12 @@ import pyarrow as pa
 import pytest
 
 from pipeline.funnels.dense_sort import INSERTION_LIMIT, dense_range, walk_by_person
-from pipeline.funnels.kernel import Walk
+from pipeline.funnels.kernel import NODES, Walk, plain_funnel
 
 N = 5
 WALKS = {
+    "plain": Walk(n=N, unordered=False, strict=False, optional=0, window=12_000_000,
+                  step_window=np.full(N, -1), bounded=np.ones(N, np.bool_)),
     # Step 2 optional, step 3 within 5 s of step 2, a 12 s funnel window: every rule that
     # makes the result depend on which event comes first.
     "ordered": Walk(n=N, unordered=False, strict=False, optional=0b100, window=12_000_000,
@@ -34,20 +36,20 @@ def reference(ids, ts, tiebreak, step_mask, excl_mask, walk):
     return (persons, *results)
 
 
-def events(rng, rows, persons, low=0, heavy=0):
+def events(rng, rows, persons, low=0, heavy=0, times=20, exclusions=0.1):
     """Random events: few distinct times (many ties), tie-breaks in no particular order, a gap
     of ids nobody has, and `heavy` events for one person (past the insertion-sort limit)."""
     ids = rng.integers(low, low + persons, rows)
     ids = np.where(ids == low + persons // 2, low, ids)  # an id in the range nobody has
     ids = np.concatenate([ids, np.full(heavy, low + 1)])
     n = len(ids)
-    ts = rng.integers(0, 20, n) * 1_000_000
+    ts = rng.integers(0, times, n) * (20_000_000 // times)
     tiebreak = rng.permutation(n)
-    # Mostly one step per event, some events matching two steps, some exclusions.
+    # Mostly one step per event, some events matching several steps, some exclusions.
     step_mask = np.where(rng.random(n) < 0.9, 1 << rng.integers(0, N, n),
                          rng.integers(0, 1 << N, n)).astype(np.int32)
-    excl_mask = np.where(rng.random(n) < 0.1, 1 << rng.integers(1, N, n), 0).astype(np.int32)
-    return ids, ts, tiebreak, step_mask, excl_mask
+    excl_mask = np.where(rng.random(n) < exclusions, 1 << rng.integers(1, N, n), 0)
+    return ids, ts, tiebreak, step_mask, excl_mask.astype(np.int32)
 
 
 def as_table(ids, ts, tiebreak, step_mask, excl_mask, chunks):
@@ -108,3 +110,30 @@ def test_ids_that_do_not_suit_a_counting_sort_are_declined():
     assert dense_range(pa.array([0, 10 ** 12])) is None
     # Small ranges are always fine, whatever the row count.
     assert dense_range(pa.array([0, 60_000])) == (0, 60_001)
+
+
+@pytest.mark.parametrize("times, exclusions", [(10 ** 6, 0.0), (10 ** 6, 0.02), (20, 0.1)])
+def test_the_plain_path_gives_the_general_kernels_results(times, exclusions):
+    """A plain ordered funnel (kernel.plain_funnel) walks units without ties or exclusion
+    events on a shorter path. A step window as long as the funnel window never binds (a step
+    cannot be further from the previous one than from step 0) but sends every unit down the
+    general path: the results must be the same."""
+    plain = Walk(n=N, unordered=False, strict=False, optional=0, window=6_000_000,
+                 step_window=np.full(N, -1), bounded=np.ones(N, np.bool_))
+    general = Walk(n=N, unordered=False, strict=False, optional=0, window=6_000_000,
+                   step_window=np.array([-1] + [6_000_000] * (N - 1)),
+                   bounded=np.ones(N, np.bool_))
+    assert plain_funnel(False, 0, plain.step_window, plain.bounded, -1)
+    assert not plain_funnel(False, 0, general.step_window, general.bounded, -1)
+    rng = np.random.default_rng(times)
+    ids, ts, tiebreak, step_mask, excl_mask = events(rng, 30_000, 3_000, heavy=NODES // N + 1,
+                                                     times=times, exclusions=exclusions)
+    expected = reference(ids, ts, tiebreak, step_mask, excl_mask, general)
+    assert (expected[1] >= 3).sum() > 100  # many persons get far
+    lowest, slots = dense_range(pa.array(ids))
+    for got in (reference(ids, ts, tiebreak, step_mask, excl_mask, plain),
+                walk_by_person(as_table(ids, ts, tiebreak, step_mask, excl_mask, 3), lowest,
+                               slots, plain)):
+        for name, want, have in zip(["persons", "furthest", "excluded", "times", "path"],
+                                    expected, got):
+            np.testing.assert_array_equal(have, want, err_msg=name)

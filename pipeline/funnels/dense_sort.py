@@ -169,6 +169,7 @@ def _walk_buckets(low, shift, slot_counts, bucket_start, first_person, key1, ts1
     the bucket's k-th person."""
     slots = len(slot_counts)
     width = 1 << shift
+    plain = kernel.plain_funnel(strict, optional, step_window, bounded, bstep)
     for b in prange(len(bucket_start) - 1):
         lo, hi = bucket_start[b], bucket_start[b + 1]
         rows = hi - lo
@@ -192,13 +193,7 @@ def _walk_buckets(low, shift, slot_counts, bucket_start, first_person, key1, ts1
             _move(i, p, ts1, step1, tiebreak1, excl1, ts, step_mask, tiebreak, excl_mask,
                   carry_tiebreak, has_excl)
         # The kernels' working state, reused by every person of the bucket.
-        is_set = np.zeros(n + 3, np.bool_)
-        t0 = np.zeros(n + 3, np.int64)
-        excl = np.zeros(n + 3, np.bool_)
-        path = np.zeros(n + 3, np.int64)
-        times = np.full((n + 3, n), kernel.NONE, np.int64)
-        ev = np.full((n + 3, n), -1, np.int64)
-        state = np.zeros(1, np.int64)
+        scratch = kernel.ordered_scratch(n)
         head = np.empty(n, np.int64)
         tail = np.empty(n, np.int64)
         best = np.zeros(1, np.int64)
@@ -218,11 +213,10 @@ def _walk_buckets(low, shift, slot_counts, bucket_start, first_person, key1, ts1
                 kernel._unordered_result(u, n, best, best_times, furthest, excluded,
                                          out_times, out_path)
             else:
-                kernel._ordered_unit(a, z, ts, step_mask, excl_mask, attr_ok, n, optional,
-                                     window, step_window, bounded, strict, bstep, is_set, t0,
-                                     excl, path, times, ev, state)
-                kernel._ordered_result(u, n, excl, path, times, state, furthest, excluded,
-                                       out_times, out_path)
+                kernel.ordered_walk_unit(u, a, z, ts, step_mask, excl_mask, attr_ok, n,
+                                         optional, window, step_window, bounded, strict, bstep,
+                                         plain, scratch, furthest, excluded, out_times,
+                                         out_path)
             u += 1
 
 

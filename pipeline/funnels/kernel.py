@@ -192,6 +192,116 @@ def _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window
         i = g
 
 
+# The plain path keeps a chain of (time, previous) nodes per stored attempt; a unit with more
+# step matches than this takes the general path.
+NODES = 4096
+
+
+@njit(cache=True, inline="always")
+def plain_funnel(strict, optional, step_window, bounded, bstep):
+    """Ordered, no optional steps, no step windows or steps outside the window, no step
+    attribution: the settings under which `_plain_unit` gives `_ordered_unit`'s results."""
+    if strict or optional != 0 or bstep >= 0:
+        return False
+    for s in range(len(step_window)):
+        if step_window[s] >= 0 or not bounded[s]:
+            return False
+    return True
+
+
+@njit(cache=True, inline="always")
+def _plain_unit_events(lo, hi, ts, excl_mask, n):
+    """No two events at one time and no exclusion event: a unit `_plain_unit` can walk."""
+    if (hi - lo) * n > NODES:
+        return False
+    for i in range(lo, hi):
+        if excl_mask[i] != 0 or (i > lo and ts[i] == ts[i - 1]):
+            return False
+    return True
+
+
+@njit(cache=True)
+def _plain_unit(u, lo, hi, ts, step_mask, n, window, stored, t0, node, node_time, node_parent,
+                furthest, excluded, out_times, out_path):
+    """`_ordered_unit` and `_ordered_result` for a plain funnel (`plain_funnel`) over a unit
+    with no ties and no exclusion events (`_plain_unit_events`). The rules then reduce to: a
+    step-0 event stores a new attempt at step 1; an event of step s extends the attempt stored
+    at step s, if it is still within the window from its start, to step s+1, unless the
+    attempt stored there started at the same time. With no row of times to copy per attempt,
+    each stored attempt is the last node of a chain of (time, previous node)."""
+    for j in range(n + 1):
+        stored[j] = False
+    level = 0
+    best = -1
+    nodes = 0
+    i = lo
+    while i < hi and not step_mask[i] & 1:
+        i += 1
+    for e in range(i, hi):
+        t = ts[e]
+        mask = step_mask[e]
+        # From the highest step down, as `_process_event`: one event advances an attempt by
+        # at most one step.
+        for s in range(n - 1, -1, -1):
+            if not (mask >> s) & 1:
+                continue
+            if s == 0:
+                start, previous = t, np.int64(-1)
+            elif stored[s] and t - t0[s] <= window:
+                start, previous = t0[s], node[s]
+            else:
+                continue
+            j = s + 1
+            if stored[j] and t0[j] == start:
+                continue
+            node_time[nodes] = t
+            node_parent[nodes] = previous
+            stored[j] = True
+            t0[j] = start
+            node[j] = nodes
+            if j > level:
+                level, best = j, nodes
+            nodes += 1
+        if stored[n]:
+            break  # the first complete attempt ends the evaluation
+    _no_result(u, n, furthest, excluded, out_times, out_path)
+    if level == 0:
+        return
+    furthest[u] = level - 1
+    out_path[u] = (np.int64(1) << level) - 1
+    k = best
+    for q in range(level - 1, -1, -1):
+        out_times[u, q] = node_time[k]
+        k = node_parent[k]
+
+
+@njit(cache=True)
+def ordered_scratch(n):
+    """One thread's working state for `ordered_walk_unit`, reused from unit to unit."""
+    return (np.zeros(n + 3, np.bool_), np.zeros(n + 3, np.int64), np.zeros(n + 3, np.bool_),
+            np.zeros(n + 3, np.int64), np.full((n + 3, n), NONE, np.int64),
+            np.full((n + 3, n), -1, np.int64), np.zeros(1, np.int64),
+            np.empty(NODES, np.int64), np.empty(NODES, np.int64))
+
+
+@njit(cache=True, inline="always")
+def ordered_walk_unit(u, lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window,
+                      step_window, bounded, strict, bstep, plain, scratch, furthest, excluded,
+                      out_times, out_path):
+    """Walk unit u's events (rows lo..hi) and write its outputs. `plain`: `plain_funnel` of the
+    settings; such a funnel takes the plain path for every unit it can (on the benchmark's
+    20M events, about 1.7x faster than the general one)."""
+    is_set, t0, excl, path, times, ev, state, node_time, node_parent = scratch
+    if plain and _plain_unit_events(lo, hi, ts, excl_mask, n):
+        # The general state's per-step flags, starts and paths serve as the plain path's.
+        _plain_unit(u, lo, hi, ts, step_mask, n, window, is_set, t0, path, node_time,
+                    node_parent, furthest, excluded, out_times, out_path)
+        return
+    _ordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, optional, window, step_window,
+                  bounded, strict, bstep, is_set, t0, excl, path, times, ev, state)
+    _ordered_result(u, n, excl, path, times, state, furthest, excluded, out_times, out_path)
+
+
 def outputs(units: int, n: int):
     """The kernels' per-unit outputs (furthest, excluded, times, path), allocated by NumPy: it
     asks the kernel for huge pages on big arrays, so the kernels' first writes cost far fewer
@@ -234,20 +344,13 @@ def _ordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, optional, wind
                     bounded, strict, bstep, furthest, excluded, out_times, out_path):
     units = starts.shape[0] - 1
     chunks = min(units, 64) if units > 0 else 0
+    plain = plain_funnel(strict, optional, step_window, bounded, bstep)
     for c in prange(chunks):
-        is_set = np.zeros(n + 3, np.bool_)
-        t0 = np.zeros(n + 3, np.int64)
-        excl = np.zeros(n + 3, np.bool_)
-        path = np.zeros(n + 3, np.int64)
-        times = np.full((n + 3, n), NONE, np.int64)
-        ev = np.full((n + 3, n), -1, np.int64)
-        state = np.zeros(1, np.int64)
+        scratch = ordered_scratch(n)
         for u in range(c * units // chunks, (c + 1) * units // chunks):
-            _ordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
-                          optional, window, step_window, bounded, strict, bstep, is_set, t0,
-                          excl, path, times, ev, state)
-            _ordered_result(u, n, excl, path, times, state, furthest, excluded, out_times,
-                            out_path)
+            ordered_walk_unit(u, starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
+                              optional, window, step_window, bounded, strict, bstep, plain,
+                              scratch, furthest, excluded, out_times, out_path)
 
 
 @njit(cache=True, inline="always")

@@ -304,8 +304,9 @@ def summarize(conn: duckdb.DuckDBPyConnection, spec: FunnelSpec, people: bool = 
         -- fn_unit_steps has no row for a step nobody reached or stopped at (nor any row when
         -- nobody entered): every step of every group of units is still listed, with count 0.
         all_steps as (
-            select distinct {"u.bucket" if by_bucket else "null::varchar[] as bucket"}, g.step
-            from {"fn_units u cross join " if by_bucket else ""}range({len(names)}) g(step)
+            select {"u.bucket" if by_bucket else "null::varchar[] as bucket"}, g.step
+            from {"(select distinct bucket from fn_units) u cross join " if by_bucket else ""}
+                range({len(names)}) g(step)
         ),
         per_step as (
             select a.bucket, a.step, coalesce(r.count, 0) as count, r.average_seconds,

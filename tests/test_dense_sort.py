@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipeline.funnels.dense_sort import INSERTION_LIMIT, dense_range, walk_by_person
-from pipeline.funnels.kernel import NODES, Walk, plain_funnel
+from pipeline.funnels.dense_sort import dense_range, walk_by_person
+from pipeline.funnels.kernel import INSERTION_LIMIT, NODES, Walk, plain_funnel
 
 N = 5
 WALKS = {

@@ -1,4 +1,6 @@
-"""The per-person funnel state machine, compiled with numba over sorted NumPy arrays.
+"""The funnel's compiled code: the per-person state machine, over NumPy arrays sorted by unit,
+and at the end of the file the counting sort by person that feeds it (`dense_sort.py` calls
+it).
 
 Set-based SQL cannot reproduce PostHog's attempt rules exactly (every step-0 event restarts an
 attempt, the furthest attempt wins, exclusions taint attempts, same-timestamp groups are
@@ -33,6 +35,9 @@ import numpy as np
 from numba import njit, prange
 
 NONE = np.iinfo(np.int64).min
+# The counting sort sorts a person with more events than this with a merge sort, not an insertion
+# sort.
+INSERTION_LIMIT = 48
 
 
 @njit(cache=True, inline="always")
@@ -477,3 +482,168 @@ def _unordered_result(u, n, best, best_times, furthest, excluded, out_times, out
     out_path[u] = (np.int64(1) << best[0]) - 1
     for q in range(n):
         out_times[u, q] = best_times[q]
+
+
+# The counting sort by person (dense_sort.py) and its walk: here, not there, because numba's
+# cache only notices changes to the file a compiled function is in, and the walk compiles the
+# state machines above into itself.
+
+
+@njit(cache=True)
+def ascending(values):
+    for i in range(1, len(values)):
+        if values[i] < values[i - 1]:
+            return False
+    return True
+
+
+@njit(cache=True, parallel=True)
+def count_buckets(ids, low, shift, counts):
+    """Rows per bucket (the high bits of the person key) in each thread's run of the chunk."""
+    parts = counts.shape[0]
+    run = (len(ids) + parts - 1) // parts
+    for part in prange(parts):
+        for i in range(part * run, min(len(ids), (part + 1) * run)):
+            counts[part, (ids[i] - low) >> shift] += 1
+
+
+@njit(cache=True, parallel=True)
+def place(ids, low, shift, ts, tiebreak, step_mask, excl_mask, fill, key1, ts1, step1,
+          tiebreak1, excl1):
+    """Pass 1 of a two-pass radix sort by person, for one chunk: each row goes to the next free
+    position of its bucket (`fill`, per thread's run) in `key1`, `ts1`, `step1` and, when they
+    are carried (not empty), `tiebreak1` and `excl1`. Few destinations, so the scattered writes
+    stay in cache."""
+    carry_tiebreak = len(tiebreak1) > 0
+    has_excl = len(excl1) > 0
+    parts = fill.shape[0]
+    run = (len(ids) + parts - 1) // parts
+    for part in prange(parts):
+        for i in range(part * run, min(len(ids), (part + 1) * run)):
+            k = ids[i] - low
+            b = k >> shift
+            p = fill[part, b]
+            fill[part, b] = p + 1
+            key1[p] = k
+            _move(i, p, ts, step_mask, tiebreak, excl_mask, ts1, step1, tiebreak1, excl1,
+                  carry_tiebreak, has_excl)
+
+
+@njit(cache=True, parallel=True)
+def count_persons(key1, shift, bucket_start, slot_counts, bucket_persons):
+    """Rows per person slot, and persons per bucket: where pass 2 puts each person's results."""
+    slots = len(slot_counts)
+    for b in prange(len(bucket_persons)):
+        for i in range(bucket_start[b], bucket_start[b + 1]):
+            slot_counts[key1[i]] += 1
+        present = 0
+        for k in range(b << shift, min((b + 1) << shift, slots)):
+            if slot_counts[k] > 0:
+                present += 1
+        bucket_persons[b] = present
+
+
+@njit(cache=True, parallel=True)
+def walk_buckets(low, shift, slot_counts, bucket_start, first_person, key1, ts1, step1,
+                 tiebreak1, excl1, carry_tiebreak, has_excl, unordered, n, optional, window,
+                 step_window, bounded, strict, bstep, persons, furthest, excluded, out_times,
+                 out_path):
+    """Pass 2, one bucket per task: a counting sort of the bucket's rows by the low bits of the
+    person key into buffers the size of the bucket, each person's events by (ts, tiebreak),
+    and the kernel's walk of each person, whose results go to row `first_person[b] + k` for
+    the bucket's k-th person."""
+    slots = len(slot_counts)
+    width = 1 << shift
+    plain = plain_funnel(strict, optional, step_window, bounded, bstep)
+    for b in prange(len(bucket_start) - 1):
+        lo, hi = bucket_start[b], bucket_start[b + 1]
+        rows = hi - lo
+        first = b << shift
+        size = min(width, slots - first)
+        begin = np.empty(size + 1, np.int64)
+        begin[0] = 0
+        for d in range(size):
+            begin[d + 1] = begin[d] + slot_counts[first + d]
+        place = begin[:size].copy()
+        ts = np.empty(rows, np.int64)
+        step_mask = np.empty(rows, np.int32)
+        tiebreak = np.empty(rows if carry_tiebreak else 0, np.int64)
+        # The kernels read an exclusion mask and an attribution flag for every event.
+        excl_mask = np.zeros(rows, np.int32)
+        attr_ok = np.ones(rows, np.bool_)
+        for i in range(lo, hi):
+            d = key1[i] - first
+            p = place[d]
+            place[d] = p + 1
+            _move(i, p, ts1, step1, tiebreak1, excl1, ts, step_mask, tiebreak, excl_mask,
+                  carry_tiebreak, has_excl)
+        # The kernels' working state, reused by every person of the bucket.
+        scratch = ordered_scratch(n)
+        head = np.empty(n, np.int64)
+        tail = np.empty(n, np.int64)
+        best = np.zeros(1, np.int64)
+        best_times = np.empty(n, np.int64)
+        tmp = np.empty(n, np.int64)
+        nxt = np.empty(rows if unordered else 0, np.int64)
+        u = first_person[b]
+        for d in range(size):
+            a, z = begin[d], begin[d + 1]
+            if a == z:
+                continue
+            _sort_person(a, z, ts, tiebreak, step_mask, excl_mask, carry_tiebreak, has_excl)
+            persons[u] = first + d + low
+            if unordered:
+                _unordered_unit(a, z, ts, step_mask, excl_mask, attr_ok, n, window, bstep,
+                                head, tail, nxt, best, best_times, tmp)
+                _unordered_result(u, n, best, best_times, furthest, excluded, out_times,
+                                  out_path)
+            else:
+                ordered_walk_unit(u, a, z, ts, step_mask, excl_mask, attr_ok, n, optional,
+                                  window, step_window, bounded, strict, bstep, plain, scratch,
+                                  furthest, excluded, out_times, out_path)
+            u += 1
+
+
+@njit(cache=True, inline="always")
+def _move(src, dst, ts, step_mask, tiebreak, excl_mask, ts_out, step_out, tiebreak_out,
+          excl_out, carry_tiebreak, has_excl):
+    """Row `src` of the event columns to row `dst` of the output columns (the same arrays when
+    shifting in place); the tie-break and exclusion columns only when they are carried."""
+    ts_out[dst] = ts[src]
+    step_out[dst] = step_mask[src]
+    if carry_tiebreak:
+        tiebreak_out[dst] = tiebreak[src]
+    if has_excl:
+        excl_out[dst] = excl_mask[src]
+
+
+@njit(cache=True, inline="always")
+def _sort_person(lo, hi, ts, tiebreak, step_mask, excl_mask, carry_tiebreak, has_excl):
+    """One person's events by (ts, tiebreak), in place and stable."""
+    if hi - lo <= INSERTION_LIMIT:
+        for i in range(lo + 1, hi):
+            t, s = ts[i], step_mask[i]
+            b = tiebreak[i] if carry_tiebreak else 0
+            e = excl_mask[i] if has_excl else 0
+            j = i - 1
+            while j >= lo and (ts[j] > t or (carry_tiebreak and ts[j] == t and tiebreak[j] > b)):
+                _move(j, j + 1, ts, step_mask, tiebreak, excl_mask, ts, step_mask, tiebreak,
+                      excl_mask, carry_tiebreak, has_excl)
+                j -= 1
+            ts[j + 1], step_mask[j + 1] = t, s
+            if carry_tiebreak:
+                tiebreak[j + 1] = b
+            if has_excl:
+                excl_mask[j + 1] = e
+    else:
+        # Stable sorts, least significant key first: by tiebreak, then by ts.
+        order = np.arange(hi - lo)
+        if carry_tiebreak:
+            order = np.argsort(tiebreak[lo:hi], kind="mergesort")
+        order = order[np.argsort(ts[lo:hi][order], kind="mergesort")]
+        ts[lo:hi] = ts[lo:hi][order]
+        step_mask[lo:hi] = step_mask[lo:hi][order]
+        if carry_tiebreak:
+            tiebreak[lo:hi] = tiebreak[lo:hi][order]
+        if has_excl:
+            excl_mask[lo:hi] = excl_mask[lo:hi][order]

@@ -461,15 +461,29 @@ def _unordered_funnel(starts, ts, step_mask, excl_mask, attr_ok, n, window, bste
     units = starts.shape[0] - 1
     chunks = min(units, 64) if units > 0 else 0
     for c in prange(chunks):
-        head = np.empty(n, np.int64)
-        tail = np.empty(n, np.int64)
-        best = np.zeros(1, np.int64)
-        best_times = np.empty(n, np.int64)
-        tmp = np.empty(n, np.int64)
+        scratch = unordered_scratch(n)
         for u in range(c * units // chunks, (c + 1) * units // chunks):
-            _unordered_unit(starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok, n,
-                            window, bstep, head, tail, nxt, best, best_times, tmp)
-            _unordered_result(u, n, best, best_times, furthest, excluded, out_times, out_path)
+            unordered_walk_unit(u, starts[u], starts[u + 1], ts, step_mask, excl_mask, attr_ok,
+                                n, window, bstep, nxt, scratch, furthest, excluded, out_times,
+                                out_path)
+
+
+@njit(cache=True)
+def unordered_scratch(n):
+    """One thread's working state for `unordered_walk_unit`, reused from unit to unit (the
+    per-event `nxt` links are passed apart: they are as long as the events)."""
+    return (np.empty(n, np.int64), np.empty(n, np.int64), np.zeros(1, np.int64),
+            np.empty(n, np.int64), np.empty(n, np.int64))
+
+
+@njit(cache=True, inline="always")
+def unordered_walk_unit(u, lo, hi, ts, step_mask, excl_mask, attr_ok, n, window, bstep, nxt,
+                        scratch, furthest, excluded, out_times, out_path):
+    """Walk unit u's events (rows lo..hi) of an unordered funnel and write its outputs."""
+    head, tail, best, best_times, tmp = scratch
+    _unordered_unit(lo, hi, ts, step_mask, excl_mask, attr_ok, n, window, bstep, head, tail,
+                    nxt, best, best_times, tmp)
+    _unordered_result(u, n, best, best_times, furthest, excluded, out_times, out_path)
 
 
 @njit(cache=True, inline="always")
@@ -578,12 +592,8 @@ def walk_buckets(low, shift, slot_counts, bucket_start, first_person, key1, ts1,
             _move(i, p, ts1, step1, tiebreak1, excl1, ts, step_mask, tiebreak, excl_mask,
                   carry_tiebreak, has_excl)
         # The kernels' working state, reused by every person of the bucket.
-        scratch = ordered_scratch(n)
-        head = np.empty(n, np.int64)
-        tail = np.empty(n, np.int64)
-        best = np.zeros(1, np.int64)
-        best_times = np.empty(n, np.int64)
-        tmp = np.empty(n, np.int64)
+        ordered_state = ordered_scratch(n)
+        unordered_state = unordered_scratch(n)
         nxt = np.empty(rows if unordered else 0, np.int64)
         u = first_person[b]
         for d in range(size):
@@ -593,14 +603,13 @@ def walk_buckets(low, shift, slot_counts, bucket_start, first_person, key1, ts1,
             _sort_person(a, z, ts, tiebreak, step_mask, excl_mask, carry_tiebreak, has_excl)
             persons[u] = first + d + low
             if unordered:
-                _unordered_unit(a, z, ts, step_mask, excl_mask, attr_ok, n, window, bstep,
-                                head, tail, nxt, best, best_times, tmp)
-                _unordered_result(u, n, best, best_times, furthest, excluded, out_times,
-                                  out_path)
+                unordered_walk_unit(u, a, z, ts, step_mask, excl_mask, attr_ok, n, window,
+                                    bstep, nxt, unordered_state, furthest, excluded, out_times,
+                                    out_path)
             else:
                 ordered_walk_unit(u, a, z, ts, step_mask, excl_mask, attr_ok, n, optional,
-                                  window, step_window, bounded, strict, bstep, plain, scratch,
-                                  furthest, excluded, out_times, out_path)
+                                  window, step_window, bounded, strict, bstep, plain,
+                                  ordered_state, furthest, excluded, out_times, out_path)
             u += 1
 
 
